@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfiopt claim: in the initramfs, before udev loads any driver, hand the
+ * devices selected on the kernel command line to vfio-pci.
+ *
+ * For each selected device, in address order: refuse bridges; skip what is
+ * already on vfio-pci; write "vfio-pci" to driver_override, so no other
+ * driver can take it from then on; unbind the driver that holds it, if one
+ * does.  Then load vfio-pci once (registering the driver binds every device
+ * that names it in driver_override), ask the bus to probe each device and
+ * check that vfio-pci holds it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "modprobe.h"
+#include "record.h"
+#include "selection.h"
+#include "sysfs.h"
+#include "util.h"
+#include "verbs.h"
+
+#define VFIO_PCI "vfio-pci"
+
+enum reason {
+	REASON_NONE,
+	REASON_ADDR,
+	REASON_ID,
+	REASON_COMPANION,
+};
+
+enum result {
+	RESULT_NONE,
+	RESULT_CLAIMED,
+	RESULT_ALREADY,
+	RESULT_REFUSED,
+	RESULT_FAILED,
+	RESULT_PENDING,
+};
+
+struct dev_state {
+	enum reason reason;
+	enum result result;
+	char previous[DRIVER_NAME_MAX];
+};
+
+struct claim {
+	struct sysfs sys;
+	struct selection sel;
+	struct dev_state *st;	/* one per sys.devs[] */
+	const char *modprobe;
+	bool modprobe_given;
+	bool under_sysroot;
+	bool dry_run;
+	bool iommu;
+};
+
+static const char *const reason_names[] = {
+	[REASON_NONE] = "-", [REASON_ADDR] = "addr", [REASON_ID] = "id",
+	[REASON_COMPANION] = "companion",
+};
+
+static const char *const result_names[] = {
+	[RESULT_NONE] = "-",	     [RESULT_CLAIMED] = "claimed", [RESULT_ALREADY] = "already",
+	[RESULT_REFUSED] = "refused", [RESULT_FAILED] = "failed",   [RESULT_PENDING] = "dry-run",
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: vfiopt claim [--sysroot DIR] [--cmdline STRING] [--modprobe PROG] [--dry-run]\n"
+	      "\n"
+	      "Hand the PCI devices selected on the kernel command line to vfio-pci.\n"
+	      "Meant for the initramfs, before udev loads drivers.\n"
+	      "\n"
+	      "  vfiopt.ids=VVVV:DDDD[:SVVV[:SDDD[:CCCCCC[:MMMMMM]]]][,...]\n"
+	      "  vfiopt.addrs=[DDDD:]BB:SS.F[,...]\n"
+	      "  vfiopt.companions=0|1   also claim the slot's other functions in the same\n"
+	      "                          IOMMU group (default 1)\n"
+	      "  vfiopt.disable=1        do nothing (rescue switch)\n"
+	      "  vfio-pci.ids=...        honoured as vfiopt.ids=\n"
+	      "\n"
+	      "Options:\n"
+	      "      --sysroot DIR     take /sys, /proc, /run and /dev/kmsg under DIR\n"
+	      "      --cmdline STRING  use STRING instead of /proc/cmdline\n"
+	      "      --modprobe PROG   load vfio-pci with PROG (under --sysroot, modprobe\n"
+	      "                        is only run when this is given)\n"
+	      "      --dry-run         print what would be done, write nothing\n"
+	      "  -h, --help            show this help\n",
+	      out);
+}
+
+static void dev_log_name(const struct pci_dev *dev, char *buf, size_t size)
+{
+	if (!dev->loaded || path_join(buf, size, "%s [%04x:%04x]", dev->name, dev->ids.vendor,
+				      dev->ids.device) < 0)
+		snprintf(buf, size, "%s", dev->name);
+}
+
+static void select_dev(struct claim *c, struct pci_dev *dev, enum reason reason, const char *param,
+		       const char *text)
+{
+	struct dev_state *st = &c->st[dev - c->sys.devs];
+	char name[48];
+
+	if (st->reason != REASON_NONE)
+		return;
+	st->reason = reason;
+	sysfs_load(&c->sys, dev);
+	dev_log_name(dev, name, sizeof(name));
+	log_info("%s selected by %s=%s", name, param, text);
+}
+
+static void select_by_addr(struct claim *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->sel.n_addrs; i++) {
+		const struct sel_addr *a = &c->sel.addrs[i];
+		struct pci_dev *dev = sysfs_find(&c->sys, &a->addr);
+
+		if (!dev) {
+			log_warn("%s=%s: no such PCI device", a->param, a->text);
+			continue;
+		}
+		select_dev(c, dev, REASON_ADDR, a->param, a->text);
+	}
+}
+
+static void select_by_id(struct claim *c)
+{
+	bool hit[SEL_MAX_IDS] = { false };
+	unsigned int i;
+	size_t d;
+
+	if (c->sel.n_ids == 0)
+		return;
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct pci_dev *dev = &c->sys.devs[d];
+		int r = sysfs_load(&c->sys, dev);
+
+		if (r < 0) {
+			log_warn("%s: cannot read its uevent (%s); skipping it", dev->name,
+				 strerror(-r));
+			continue;
+		}
+		for (i = 0; i < c->sel.n_ids; i++) {
+			const struct sel_id *id = &c->sel.ids[i];
+
+			if (!pci_match_ids(&id->match, &dev->ids))
+				continue;
+			hit[i] = true;
+			select_dev(c, dev, REASON_ID, id->param, id->text);
+		}
+	}
+	for (i = 0; i < c->sel.n_ids; i++)
+		if (!hit[i])
+			log_warn("%s=%s matches no PCI device", c->sel.ids[i].param,
+				 c->sel.ids[i].text);
+}
+
+/*
+ * The other functions of a selected device's slot (a GPU's HDMI audio, its
+ * USB-C controller) go along when they share its IOMMU group: a VM needs
+ * the whole group, and the user picked the card, not one function of it.
+ */
+static void consider_companion(struct claim *c, struct pci_dev *of, struct pci_dev *dev)
+{
+	struct dev_state *st = &c->st[dev - c->sys.devs];
+	char name[48];
+
+	if (st->reason != REASON_NONE || sysfs_load_group(&c->sys, dev) < 0 ||
+	    sysfs_load(&c->sys, dev) < 0)
+		return;
+	dev_log_name(dev, name, sizeof(name));
+	/*
+	 * A chipset slot mixes a card-like function with its host, ISA or
+	 * PCI bridge: those stay with the host whatever the group says.
+	 */
+	if ((dev->ids.class >> 16) == PCI_CLASS_BRIDGE) {
+		log_info("%s shares the slot of %s but is a bridge: not taken", name, of->name);
+		return;
+	}
+	if (dev->group != of->group) {
+		log_info("%s shares the slot of %s but not its IOMMU group: not taken", name,
+			 of->name);
+		return;
+	}
+	st->reason = REASON_COMPANION;
+	log_info("%s taken along with %s (same slot, IOMMU group %d)", name, of->name, of->group);
+}
+
+static void select_companions(struct claim *c)
+{
+	size_t d, n = c->sys.n_devs;
+
+	if (!c->sel.companions)
+		return;
+	for (d = 0; d < n; d++) {
+		struct pci_dev *dev = &c->sys.devs[d];
+		enum reason reason = c->st[d].reason;
+		size_t j;
+
+		if (reason != REASON_ADDR && reason != REASON_ID)
+			continue;
+		if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+			continue;
+		/* Sorted by address: a slot's functions sit next to each other. */
+		for (j = d; j > 0 && pci_same_slot(&c->sys.devs[j - 1].addr, &dev->addr); j--)
+			consider_companion(c, dev, &c->sys.devs[j - 1]);
+		for (j = d + 1; j < n && pci_same_slot(&c->sys.devs[j].addr, &dev->addr); j++)
+			consider_companion(c, dev, &c->sys.devs[j]);
+	}
+}
+
+/* A write to sysfs, or under --dry-run what it would be. */
+static int put(struct claim *c, int dirfd, const char *dir, const char *path, const char *value)
+{
+	if (c->dry_run) {
+		printf("would write %s to /%s/%s\n", value, dir, path);
+		return 0;
+	}
+	return write_attr_at(dirfd, path, value);
+}
+
+static void fail(struct claim *c, struct pci_dev *dev, const char *what, int err)
+{
+	char name[48];
+
+	c->st[dev - c->sys.devs].result = RESULT_FAILED;
+	dev_log_name(dev, name, sizeof(name));
+	log_warn("%s: %s: %s", name, what, strerror(-err));
+}
+
+/* Steps 1 to 3: refuse bridges, set driver_override, unbind. */
+static void prepare(struct claim *c, struct pci_dev *dev)
+{
+	struct dev_state *st = &c->st[dev - c->sys.devs];
+	char name[48], path[PCI_NAME_MAX + 32];
+	int r;
+
+	r = sysfs_load(&c->sys, dev);
+	if (r < 0) {
+		fail(c, dev, "cannot read its uevent", r);
+		return;
+	}
+	dev_log_name(dev, name, sizeof(name));
+	memcpy(st->previous, dev->driver, sizeof(st->previous));
+	if (pci_class_is_bridge(dev->ids.class)) {
+		st->result = RESULT_REFUSED;
+		log_warn("%s is a PCI bridge: refusing to claim it (select the devices behind it)",
+			 name);
+		return;
+	}
+	if (strcmp(dev->driver, VFIO_PCI) == 0) {
+		st->result = RESULT_ALREADY;
+		log_info("%s is already on vfio-pci", name);
+		return;
+	}
+	r = sysfs_dev_path(dev, "driver_override", path, sizeof(path));
+	if (r == 0)
+		r = put(c, c->sys.devices, "sys/bus/pci/devices", path, VFIO_PCI);
+	if (r < 0) {
+		fail(c, dev, "cannot write driver_override", r);
+		return;
+	}
+	if (dev->driver[0]) {
+		/* The driver link's unbind is the bound driver's own. */
+		r = sysfs_dev_path(dev, "driver/unbind", path, sizeof(path));
+		if (r == 0)
+			r = put(c, c->sys.devices, "sys/bus/pci/devices", path, dev->name);
+		if (r < 0) {
+			fail(c, dev, "cannot unbind it from its driver", r);
+			return;
+		}
+		log_info("%s unbound from %s", name, dev->driver);
+	}
+	st->result = RESULT_PENDING;
+}
+
+/* Step 4: vfio-pci, and the type1 IOMMU backend that a VM needs as well. */
+static void load_vfio(struct claim *c)
+{
+	static const char *const modules[] = { VFIO_PCI, "vfio_iommu_type1", NULL };
+	const char *prog = c->modprobe;
+	int r;
+
+	if (sysfs_has_driver(&c->sys, VFIO_PCI))
+		return;
+	if (c->dry_run) {
+		printf("would run %s -a vfio-pci vfio_iommu_type1\n", prog ? prog : "modprobe");
+		return;
+	}
+	if (c->under_sysroot && !c->modprobe_given) {
+		log_info("vfio-pci is not loaded; not running modprobe under --sysroot");
+		return;
+	}
+	if (!prog)
+		prog = modprobe_find();
+	if (!prog) {
+		log_warn("no modprobe found: cannot load vfio-pci");
+		return;
+	}
+	r = modprobe_run(prog, modules, MODPROBE_TIMEOUT_MS);
+	if (r < 0)
+		log_warn("%s -a vfio-pci vfio_iommu_type1 failed: %s", prog,
+			 r == -EIO ? "non-zero exit" : strerror(-r));
+}
+
+static const char *why_not_bound(struct claim *c, const char *now)
+{
+	if (now[0])
+		return "another driver took it";
+	if (!sysfs_has_driver(&c->sys, VFIO_PCI))
+		return "vfio-pci is not loaded; driver_override keeps the host driver off";
+	if (!c->iommu)
+		return "vfio-pci needs an IOMMU group; driver_override keeps the host driver off";
+	return "vfio-pci did not bind; driver_override keeps the host driver off";
+}
+
+/* Step 5: probe, then believe the driver link, not the write. */
+static void bind(struct claim *c, struct pci_dev *dev)
+{
+	struct dev_state *st = &c->st[dev - c->sys.devs];
+	char name[48], now[DRIVER_NAME_MAX];
+	int r;
+
+	dev_log_name(dev, name, sizeof(name));
+	r = put(c, c->sys.root, "sys/bus/pci", "sys/bus/pci/drivers_probe", dev->name);
+	if (c->dry_run) {
+		printf("would check that %s is on vfio-pci\n", dev->name);
+		return;
+	}
+	/*
+	 * Probing is synchronous: the link is final when the write returns.
+	 * Registering vfio-pci may already have bound the device; the link,
+	 * not this write's status, is the answer either way.
+	 */
+	if (r < 0)
+		log_warn("%s: writing drivers_probe: %s", name, strerror(-r));
+	r = sysfs_driver_of(&c->sys, dev, now, sizeof(now));
+	if (r < 0) {
+		fail(c, dev, "cannot read its driver link", r);
+		return;
+	}
+	memcpy(dev->driver, now, sizeof(dev->driver));
+	if (strcmp(now, VFIO_PCI) == 0) {
+		st->result = RESULT_CLAIMED;
+		log_info("%s claimed by vfio-pci%s%s", name, st->previous[0] ? ", was on " : "",
+			 st->previous);
+		return;
+	}
+	st->result = RESULT_FAILED;
+	log_warn("%s is not on vfio-pci%s%s: %s", name, now[0] ? " but on " : "", now,
+		 why_not_bound(c, now));
+}
+
+/* Drivers a VFIO group tolerates beside vfio-pci: they do no DMA for the host. */
+static bool driver_harmless(const struct pci_dev *dev)
+{
+	return dev->driver[0] == '\0' || strcmp(dev->driver, VFIO_PCI) == 0 ||
+	       strcmp(dev->driver, "pci-stub") == 0 || pci_class_is_bridge(dev->ids.class);
+}
+
+/*
+ * A VM can only have a group whose every endpoint is on vfio-pci (or on no
+ * driver at all); bridges do not count.  Name each member that spoils it.
+ */
+static void check_group(struct claim *c, int group)
+{
+	char path[64], name[48];
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (path_join(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices", group) < 0)
+		return;
+	fd = openat(c->sys.root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		struct pci_addr addr;
+		struct pci_dev *dev;
+		const char *why;
+		enum result res;
+
+		if (de->d_name[0] == '.' ||
+		    pci_addr_parse(de->d_name, strlen(de->d_name), &addr, &why) < 0)
+			continue;
+		dev = sysfs_find(&c->sys, &addr);
+		if (!dev || sysfs_load(&c->sys, dev) < 0)
+			continue;
+		res = c->st[dev - c->sys.devs].result;
+		if (res == RESULT_CLAIMED || res == RESULT_ALREADY || res == RESULT_PENDING ||
+		    driver_harmless(dev))
+			continue;
+		dev_log_name(dev, name, sizeof(name));
+		log_warn("IOMMU group %d is not viable for a VM: %s is on %s", group, name,
+			 dev->driver);
+	}
+	closedir(dir);
+}
+
+static void check_groups(struct claim *c)
+{
+	int seen[SEL_MAX_IDS + SEL_MAX_ADDRS];
+	unsigned int n_seen = 0, i;
+	size_t d;
+
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct pci_dev *dev = &c->sys.devs[d];
+		enum result res = c->st[d].result;
+
+		if (res != RESULT_CLAIMED && res != RESULT_ALREADY && res != RESULT_PENDING)
+			continue;
+		if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+			continue;
+		for (i = 0; i < n_seen && seen[i] != dev->group; i++)
+			;
+		if (i < n_seen)
+			continue;
+		if (n_seen < ARRAY_SIZE(seen))
+			seen[n_seen++] = dev->group;
+		check_group(c, dev->group);
+	}
+}
+
+/* A firmware framebuffer on the boot GPU keeps its BAR from the VM. */
+static void check_boot_vga(struct claim *c, struct pci_dev *dev)
+{
+	char path[PCI_NAME_MAX + 16], buf[16];
+
+	if ((dev->ids.class >> 16) != PCI_CLASS_DISPLAY ||
+	    sysfs_dev_path(dev, "boot_vga", path, sizeof(path)) < 0 ||
+	    read_file_at(c->sys.devices, path, buf, sizeof(buf)) < 0 || buf[0] != '1')
+		return;
+	log_notice("%s is the boot VGA device: a firmware framebuffer may hold its memory; "
+		   "add video=efifb:off,vesafb:off to the kernel command line",
+		   dev->name);
+}
+
+static void write_record(struct claim *c)
+{
+	struct record rec;
+	size_t d;
+	int r;
+
+	r = record_begin(&rec, c->sys.root);
+	for (d = 0; r == 0 && d < c->sys.n_devs; d++) {
+		const struct pci_dev *dev = &c->sys.devs[d];
+		const struct dev_state *st = &c->st[d];
+
+		if (st->reason == REASON_NONE)
+			continue;
+		record_line(&rec, "%s %04x:%04x %s %s %s\n", dev->name, dev->ids.vendor,
+			    dev->ids.device, reason_names[st->reason],
+			    st->previous[0] ? st->previous : "-", result_names[st->result]);
+	}
+	if (r == 0)
+		r = record_commit(&rec);
+	if (r < 0)
+		log_warn("cannot write /%s: %s", RECORD_PATH, strerror(-r));
+}
+
+static int run_claim(struct claim *c)
+{
+	unsigned int n_claimed = 0, n_failed = 0, n_pending = 0;
+	size_t d;
+	int r;
+
+	r = sysfs_scan(&c->sys);
+	if (r < 0) {
+		log_err("cannot list /sys/bus/pci/devices: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
+	c->st = calloc(c->sys.n_devs ? c->sys.n_devs : 1, sizeof(*c->st));
+	if (!c->st) {
+		log_err("out of memory");
+		return EXIT_FAILED;
+	}
+	c->iommu = sysfs_has_iommu_groups(&c->sys);
+	if (!c->iommu)
+		log_warn("no IOMMU groups: the IOMMU is off. Add intel_iommu=on (Intel) or "
+			 "amd_iommu=on (AMD) to the kernel command line and enable VT-d/AMD-Vi "
+			 "in the firmware; claiming anyway to keep host drivers off");
+
+	select_by_addr(c);
+	select_by_id(c);
+	select_companions(c);
+
+	for (d = 0; d < c->sys.n_devs; d++)
+		if (c->st[d].reason != REASON_NONE)
+			prepare(c, &c->sys.devs[d]);
+	for (d = 0; d < c->sys.n_devs; d++)
+		n_pending += c->st[d].result == RESULT_PENDING;
+	if (n_pending)
+		load_vfio(c);
+	for (d = 0; d < c->sys.n_devs; d++)
+		if (c->st[d].result == RESULT_PENDING)
+			bind(c, &c->sys.devs[d]);
+
+	check_groups(c);
+	for (d = 0; d < c->sys.n_devs; d++) {
+		enum result res = c->st[d].result;
+
+		n_claimed += res == RESULT_CLAIMED || res == RESULT_ALREADY;
+		n_failed += res == RESULT_FAILED || res == RESULT_REFUSED;
+		if (res == RESULT_CLAIMED || res == RESULT_PENDING)
+			check_boot_vga(c, &c->sys.devs[d]);
+	}
+	if (c->dry_run)
+		return EXIT_OK;
+	write_record(c);
+	if (n_claimed + n_failed)
+		log_info("%u device(s) on vfio-pci, %u not", n_claimed, n_failed);
+	return n_failed ? EXIT_FAILED : EXIT_OK;
+}
+
+int verb_claim(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "sysroot", required_argument, NULL, 'r' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "modprobe", required_argument, NULL, 'm' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char cmdline[CMDLINE_MAX];
+	const char *sysroot = NULL, *given = NULL;
+	struct claim c = { 0 };
+	int opt, r, status;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			sysroot = optarg;
+			break;
+		case 'c':
+			given = optarg;
+			break;
+		case 'm':
+			c.modprobe = optarg;
+			c.modprobe_given = true;
+			break;
+		case 'n':
+			c.dry_run = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vfiopt claim: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	c.under_sysroot = sysroot != NULL;
+
+	r = sysfs_open(&c.sys, sysroot);
+	if (r < 0) {
+		fprintf(stderr, "vfiopt claim: cannot open %s: %s\n", sysroot ? sysroot : "/",
+			strerror(-r));
+		return EXIT_USAGE;
+	}
+	/* A dry run writes nothing, not even to the kernel log. */
+	log_setup(c.sys.root, !c.dry_run, c.dry_run || isatty(STDERR_FILENO));
+
+	selection_init(&c.sel);
+	r = cmdline_load(c.sys.root, given, cmdline, sizeof(cmdline));
+	if (r < 0) {
+		log_err("cannot read /proc/cmdline: %s", strerror(-r));
+		status = EXIT_FAILED;
+		goto out;
+	}
+	selection_parse_cmdline(&c.sel, cmdline);
+
+	if (c.sel.disabled) {
+		log_info("disabled by vfiopt.disable=1: claiming nothing");
+		status = EXIT_OK;
+	} else if (selection_empty(&c.sel)) {
+		if (c.sel.n_bad)
+			log_warn("nothing valid to claim: every entry was malformed");
+		status = c.sel.n_bad ? EXIT_USAGE : EXIT_OK;
+	} else {
+		status = run_claim(&c);
+	}
+out:
+	free(c.st);
+	log_close();
+	sysfs_close(&c.sys);
+	return status;
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vfiopt: hand PCI devices to vfio-pci before their host drivers take them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "verbs.h"
+
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+static const struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} verbs[] = {
+	{ "claim", verb_claim, "claim the devices selected on the kernel command line (initramfs)" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fputs("Usage: vfiopt VERB [OPTIONS]\n\nVerbs:\n", out);
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
+		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\nvfiopt VERB --help describes a verb; vfiopt --version prints the version.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("vfiopt %s\n", VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "vfiopt: unknown verb '%s' (see vfiopt --help)\n", argv[1]);
+	return EXIT_USAGE;
+}

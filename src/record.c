@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The claim record is replaced atomically: written to a temporary file
+ * beside it and renamed over it, so a reader never sees half a record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "util.h"
+
+#define RECORD_TMP RECORD_PATH ".tmp"
+#define RECORD_LINE_MAX 256
+
+int record_begin(struct record *rec, int rootfd)
+{
+	rec->rootfd = rootfd;
+	rec->error = 0;
+	rec->fd = -1;
+	if (mkdirat(rootfd, RECORD_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	rec->fd = openat(rootfd, RECORD_TMP,
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
+	if (rec->fd < 0)
+		return -errno;
+	rec->error = write_full(rec->fd, RECORD_HEADER, strlen(RECORD_HEADER));
+	return 0;
+}
+
+void record_line(struct record *rec, const char *fmt, ...)
+{
+	char line[RECORD_LINE_MAX];
+	va_list ap;
+	int n;
+
+	if (rec->fd < 0 || rec->error)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		rec->error = -ENAMETOOLONG;
+		return;
+	}
+	rec->error = write_full(rec->fd, line, (size_t)n);
+}
+
+int record_commit(struct record *rec)
+{
+	int r = rec->error;
+
+	if (rec->fd < 0)
+		return -EBADF;
+	if (close(rec->fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	rec->fd = -1;
+	if (r == 0 && renameat(rec->rootfd, RECORD_TMP, rec->rootfd, RECORD_PATH) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(rec->rootfd, RECORD_TMP, 0);
+	return r;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Small, strict building blocks: EINTR-safe I/O relative to a directory
+ * fd, bounded number parsing and escaping of untrusted text for the log.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Read until EOF or until @size bytes are in; a short read is not EOF. */
+ssize_t read_full(int fd, void *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, (char *)buf + done, size - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int write_full(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Read a whole small file into @buf and NUL-terminate it.  Returns its
+ * length, -EFBIG when it does not fit (never a silently cut value), or
+ * -errno.
+ */
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if (size < 2)
+		return -EINVAL;
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	n = read_full(fd, buf, size);
+	close(fd);
+	if (n < 0)
+		return n;
+	if ((size_t)n == size)
+		return -EFBIG;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * Store @value into an existing sysfs attribute in one write(), as the
+ * kernel wants.  Never O_CREAT: an attribute that is missing means the
+ * device went away or the tree is not sysfs, and we write nothing then.
+ * O_TRUNC is what a shell's "echo > attr" does and sysfs ignores it.
+ */
+int write_attr_at(int dirfd, const char *path, const char *value)
+{
+	int fd, r;
+
+	fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	r = write_full(fd, value, strlen(value));
+	if (close(fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	return r;
+}
+
+/* The last component of a symlink's target: "driver" -> ".../drivers/e1000e". */
+int read_link_name_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	char target[ATTR_MAX];
+	const char *name;
+	ssize_t n;
+	size_t len;
+
+	n = readlinkat(dirfd, path, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	name = strrchr(target, '/');
+	name = name ? name + 1 : target;
+	len = strlen(name);
+	if (len == 0 || len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, name, len + 1);
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Exactly 1 to @max_digits hex digits, nothing else: no sign, no "0x",
+ * no blanks.  strtoul would accept all of those, which is why ids and
+ * addresses from the command line do not go through it.
+ */
+int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > max_digits || max_digits > 8)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		int d = hex_value(s[i]);
+
+		if (d < 0)
+			return -EINVAL;
+		v = (v << 4) | (uint32_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A decimal number in [0, max] and nothing after it (IOMMU group names). */
+int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* The kernel's kstrtobool(): y/Y/1/n/N/0 by first letter, and on/off. */
+int parse_bool(const char *s, bool *out)
+{
+	switch (s[0]) {
+	case 'y':
+	case 'Y':
+	case '1':
+		*out = true;
+		return 0;
+	case 'n':
+	case 'N':
+	case '0':
+		*out = false;
+		return 0;
+	case 'o':
+	case 'O':
+		if (s[1] == 'n' || s[1] == 'N') {
+			*out = true;
+			return 0;
+		}
+		if (s[1] == 'f' || s[1] == 'F') {
+			*out = false;
+			return 0;
+		}
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * The kernel's isspace(), which the command line splitter uses: the C
+ * locale's blanks plus 0xa0, which its Latin-1 ctype table also marks.
+ */
+bool is_kernel_space(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xa0;
+}
+
+/*
+ * Untrusted text (the command line) goes into the kernel log escaped and
+ * capped, so it cannot forge log lines or flood the console.
+ */
+const char *printable(const char *s, size_t len, char *buf, size_t size)
+{
+	static const char ellipsis[] = "...";
+	size_t o = 0, i;
+
+	if (size < sizeof(ellipsis) + 4)
+		return "";
+	for (i = 0; i < len && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		size_t need = (c >= 0x20 && c < 0x7f && c != '\\') ? 1 : 4;
+
+		if (o + need + sizeof(ellipsis) > size) {
+			memcpy(buf + o, ellipsis, sizeof(ellipsis));
+			return buf;
+		}
+		if (need == 1)
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* snprintf for paths: truncation is an error, never a shorter path. */
+int path_join(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}

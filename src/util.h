@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOPT_UTIL_H
+#define VFIOPT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Big enough for any sysfs attribute we read (they are one page at most). */
+#define ATTR_MAX 4096
+
+ssize_t read_full(int fd, void *buf, size_t size);
+int write_full(int fd, const void *buf, size_t len);
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
+int write_attr_at(int dirfd, const char *path, const char *value);
+int read_link_name_at(int dirfd, const char *path, char *buf, size_t size);
+
+int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out);
+int parse_uint(const char *s, unsigned long max, unsigned long *out);
+int parse_bool(const char *s, bool *out);
+
+bool is_kernel_space(char c);
+const char *printable(const char *s, size_t len, char *buf, size_t size);
+int path_join(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

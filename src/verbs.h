@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOPT_VERBS_H
+#define VFIOPT_VERBS_H
+
+/* Exit statuses shared by every verb. */
+#define EXIT_OK 0
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+int verb_claim(int argc, char **argv);
+
+#endif
