@@ -38,7 +38,7 @@ src/%.o: src/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(VFIOPT_CFLAGS) -c -o $@ $<
 
 # Every test, the way CI runs them; ends with "N passed, N failed".
-check: vfiopt
+check: vfiopt tests/fuzz/fuzz-smoke
 	tests/run-all.sh ./vfiopt
 
 bench: vfiopt
@@ -53,6 +53,12 @@ fuzz: tests/fuzz/fuzz-cmdline
 tests/fuzz/fuzz-cmdline: tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS) $(HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ \
 		tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
+
+# The fuzz target under ASan and UBSan without libFuzzer, for make check.
+SAN_CC ?= cc
+tests/fuzz/fuzz-smoke: tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS) $(HDRS)
+	$(SAN_CC) -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-Isrc -o $@ tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
 
 install: vfiopt
 	install -D -m 0755 vfiopt $(DESTDIR)$(SBINDIR)/vfiopt

@@ -219,14 +219,14 @@ static void select_companions(struct claim *c)
 	}
 }
 
-/* A write to sysfs, or under --dry-run what it would be. */
-static int put(struct claim *c, int dirfd, const char *dir, const char *path, const char *value)
+/* A write to a device's attribute, or under --dry-run what it would be. */
+static int put_dev(struct claim *c, const char *path, const char *value)
 {
 	if (c->dry_run) {
-		printf("would write %s to /%s/%s\n", value, dir, path);
+		printf("would write %s to /sys/bus/pci/devices/%s\n", value, path);
 		return 0;
 	}
-	return write_attr_at(dirfd, path, value);
+	return write_attr_at(c->sys.devices, path, value);
 }
 
 static void fail(struct claim *c, struct pci_dev *dev, const char *what, int err)
@@ -265,7 +265,7 @@ static void prepare(struct claim *c, struct pci_dev *dev)
 	}
 	r = sysfs_dev_path(dev, "driver_override", path, sizeof(path));
 	if (r == 0)
-		r = put(c, c->sys.devices, "sys/bus/pci/devices", path, VFIO_PCI);
+		r = put_dev(c, path, VFIO_PCI);
 	if (r < 0) {
 		fail(c, dev, "cannot write driver_override", r);
 		return;
@@ -274,7 +274,7 @@ static void prepare(struct claim *c, struct pci_dev *dev)
 		/* The driver link's unbind is the bound driver's own. */
 		r = sysfs_dev_path(dev, "driver/unbind", path, sizeof(path));
 		if (r == 0)
-			r = put(c, c->sys.devices, "sys/bus/pci/devices", path, dev->name);
+			r = put_dev(c, path, dev->name);
 		if (r < 0) {
 			fail(c, dev, "cannot unbind it from its driver", r);
 			return;
@@ -332,11 +332,13 @@ static void bind(struct claim *c, struct pci_dev *dev)
 	int r;
 
 	dev_log_name(dev, name, sizeof(name));
-	r = put(c, c->sys.root, "sys/bus/pci", "sys/bus/pci/drivers_probe", dev->name);
 	if (c->dry_run) {
-		printf("would check that %s is on vfio-pci\n", dev->name);
+		printf("would write %s to /sys/bus/pci/drivers_probe\n"
+		       "would check that %s is on vfio-pci\n",
+		       dev->name, dev->name);
 		return;
 	}
+	r = write_attr_at(c->sys.root, "sys/bus/pci/drivers_probe", dev->name);
 	/*
 	 * Probing is synchronous: the link is final when the write returns.
 	 * Registering vfio-pci may already have bound the device; the link,

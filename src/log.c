@@ -81,7 +81,6 @@ static const char *level_prefix(enum log_level level)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char msg[LOG_LINE_MAX];
-	char line[LOG_LINE_MAX + 16];
 	va_list ap;
 	int n;
 
@@ -94,6 +93,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		memcpy(msg + sizeof(msg) - 4, "...", 4);
 
 	if (log_state.to_kmsg && log_state.rootfd >= 0) {
+		char line[LOG_LINE_MAX + 16];
+
 		n = snprintf(line, sizeof(line), "<%d>vfiopt: %s\n", (int)level, msg);
 		if (n > 0 && (size_t)n < sizeof(line))
 			kmsg_write(line, (size_t)n);

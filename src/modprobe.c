@@ -89,6 +89,8 @@ int modprobe_run(const char *prog, const char *const modules[], unsigned int tim
 	int status, r;
 	pid_t pid;
 
+	if (access(prog, X_OK) < 0)
+		return -errno;
 	argv[n++] = prog;
 	argv[n++] = "-a";
 	for (; *modules && n < ARRAY_SIZE(argv) - 1; modules++)

@@ -157,10 +157,11 @@ static void set_disable(struct selection *sel, const char *param, const char *va
 
 static void set_companions(struct selection *sel, const char *param, const char *val)
 {
-	char text[64];
 	bool on = true;
 
 	if (val && parse_bool(val, &on) < 0) {
+		char text[64];
+
 		log_warn("ignoring %s=%s: not 0 or 1", param,
 			 printable(val, strlen(val), text, sizeof(text)));
 		sel->n_bad++;
@@ -282,12 +283,12 @@ static void cut_at_last_space(char *buf, size_t len)
 int cmdline_load(int rootfd, const char *given, char *buf, size_t size)
 {
 	ssize_t n;
-	size_t len;
 	char extra;
 	int fd;
 
 	if (given) {
-		len = strlen(given);
+		size_t len = strlen(given);
+
 		if (len < size) {
 			memcpy(buf, given, len + 1);
 			return 0;

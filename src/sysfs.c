@@ -123,13 +123,13 @@ static int parse_id_pair(const char *s, uint16_t *a, uint16_t *b)
 static int parse_uevent_line(struct pci_dev *dev, char *line, unsigned int *seen)
 {
 	char *val = strchr(line, '=');
-	size_t len;
 
 	if (!val)
 		return 0;
 	*val++ = '\0';
 	if (strcmp(line, "DRIVER") == 0) {
-		len = strlen(val);
+		size_t len = strlen(val);
+
 		if (len == 0 || len >= sizeof(dev->driver) || strchr(val, '/'))
 			return -EINVAL;
 		memcpy(dev->driver, val, len + 1);

@@ -131,7 +131,7 @@ static void dev(const char *pth, const char *v, const char *d, const char *c,
 		const char *sv, const char *sd, const char *drv, const char *grp,
 		const char *vga)
 {
-	char rel[PATH_MAX], dir[PATH_MAX], up[PATH_MAX] = "";
+	char rel[300], dir[PATH_MAX], up[PATH_MAX] = "";
 	char V[8], D[8], SV[8], SD[8], C[8];
 	const char *addr = strrchr(pth, '/');
 	const char *s;
@@ -142,11 +142,11 @@ static void dev(const char *pth, const char *v, const char *d, const char *c,
 	/* "../" once per component of rel, to climb from dir back to sys/. */
 	for (s = rel; s; s = strchr(s + 1, '/'))
 		strcat(up, "../");
-	snprintf(V, sizeof(V), "%s", v);
-	snprintf(D, sizeof(D), "%s", d);
-	snprintf(SV, sizeof(SV), "%s", sv);
-	snprintf(SD, sizeof(SD), "%s", sd);
-	snprintf(C, sizeof(C), "%s", c);
+	snprintf(V, sizeof(V), "%.6s", v);
+	snprintf(D, sizeof(D), "%.6s", d);
+	snprintf(SV, sizeof(SV), "%.6s", sv);
+	snprintf(SD, sizeof(SD), "%.6s", sd);
+	snprintf(C, sizeof(C), "%.6s", c);
 	upper(V);
 	upper(D);
 	upper(SV);

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Every test suite of the project, as "make check" and CI run them.  Each
+# suite speaks TAP; this prints their lines and ends with one summary line,
+# "N passed, N failed".  Exit status 0 only when nothing failed.
+set -u
+VFIOPT=${1:?usage: run-all.sh VFIOPT}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+passed=0
+failed=0
+
+count() {
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"ok "*) passed=$((passed + 1)) ;;
+		"not ok "*) failed=$((failed + 1)) ;;
+		esac
+	done
+}
+
+# run_check NAME COMMAND...: one TAP line for a command that must succeed.
+run_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+}
+
+shell_files() {
+	git ls-files | while read -r f; do
+		[ -f "$f" ] && head -c 64 "$f" | grep -qE '^#!.*(ba)?sh|^# shellcheck shell=' && echo "$f"
+	done
+}
+
+is_static() {
+	file -L "$VFIOPT" | grep -qE 'statically linked|static-pie linked'
+}
+
+echo "# unit: vfiopt claim on fake sysfs trees"
+count < <(tests/unit/claim.sh "$VFIOPT")
+
+echo "# fuzz: the command line parser under ASan and UBSan"
+count < <(run_check "parser survives the corpus and 200000 generated inputs" \
+	tests/fuzz/fuzz-smoke tests/fuzz/corpus 200000)
+
+echo "# build and lint"
+count < <(
+	run_check "vfiopt is statically linked" is_static
+	run_check "cppcheck finds nothing" cppcheck --quiet --error-exitcode=1 \
+		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz
+	# shellcheck disable=SC2046
+	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
+)
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
