@@ -41,6 +41,10 @@ src/%.o: src/%.c $(HDRS)
 check: vfiopt tests/fuzz/fuzz-smoke
 	tests/run-all.sh ./vfiopt
 
+# A first look without a reboot; the QEMU boot is the real proof.
+demo: vfiopt
+	tests/demo-fake.sh ./vfiopt
+
 bench: vfiopt
 	tests/bench/run.sh ./vfiopt
 
@@ -70,4 +74,4 @@ uninstall:
 clean:
 	rm -f vfiopt $(OBJS) tests/fuzz/fuzz-cmdline tests/fuzz/fuzz-smoke
 
-.PHONY: all check bench fuzz install uninstall clean
+.PHONY: all check demo bench fuzz install uninstall clean

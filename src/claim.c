@@ -54,7 +54,7 @@ struct dev_state {
 struct claim {
 	struct sysfs sys;
 	struct selection sel;
-	struct dev_state *st;	/* one per sys.devs[] */
+	struct dev_state *st; /* one per sys.devs[] */
 	const char *modprobe;
 	bool modprobe_given;
 	bool under_sysroot;
@@ -63,18 +63,21 @@ struct claim {
 };
 
 static const char *const reason_names[] = {
-	[REASON_NONE] = "-", [REASON_ADDR] = "addr", [REASON_ID] = "id",
+	[REASON_NONE] = "-",
+	[REASON_ADDR] = "addr",
+	[REASON_ID] = "id",
 	[REASON_COMPANION] = "companion",
 };
 
 static const char *const result_names[] = {
-	[RESULT_NONE] = "-",	     [RESULT_CLAIMED] = "claimed", [RESULT_ALREADY] = "already",
+	[RESULT_NONE] = "-",	      [RESULT_CLAIMED] = "claimed", [RESULT_ALREADY] = "already",
 	[RESULT_REFUSED] = "refused", [RESULT_FAILED] = "failed",   [RESULT_PENDING] = "dry-run",
 };
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vfiopt claim [--sysroot DIR] [--cmdline STRING] [--modprobe PROG] [--dry-run]\n"
+	fputs("Usage: vfiopt claim [--sysroot DIR] [--cmdline STRING] [--modprobe PROG] "
+	      "[--dry-run]\n"
 	      "\n"
 	      "Hand the PCI devices selected on the kernel command line to vfio-pci.\n"
 	      "Meant for the initramfs, before udev loads drivers.\n"
@@ -98,8 +101,8 @@ static void usage(FILE *out)
 
 static void dev_log_name(const struct pci_dev *dev, char *buf, size_t size)
 {
-	if (!dev->loaded || path_join(buf, size, "%s [%04x:%04x]", dev->name, dev->ids.vendor,
-				      dev->ids.device) < 0)
+	if (!dev->loaded ||
+	    path_join(buf, size, "%s [%04x:%04x]", dev->name, dev->ids.vendor, dev->ids.device) < 0)
 		snprintf(buf, size, "%s", dev->name);
 }
 

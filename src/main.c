@@ -15,7 +15,8 @@ static const struct verb {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } verbs[] = {
-	{ "claim", verb_claim, "claim the devices selected on the kernel command line (initramfs)" },
+	{ "claim", verb_claim,
+	  "claim the devices selected on the kernel command line (initramfs)" },
 };
 
 static void usage(FILE *out)

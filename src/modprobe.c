@@ -26,7 +26,10 @@
 const char *modprobe_find(void)
 {
 	static const char *const fixed[] = {
-		"/usr/sbin/modprobe", "/sbin/modprobe", "/usr/bin/modprobe", "/bin/modprobe",
+		"/usr/sbin/modprobe",
+		"/sbin/modprobe",
+		"/usr/bin/modprobe",
+		"/bin/modprobe",
 	};
 	static char found[256];
 	const char *path = getenv("PATH");

@@ -67,12 +67,11 @@ static void bad_entry(struct selection *sel, const char *param, const char *s, s
 	char text[96];
 
 	sel->n_bad++;
-	log_warn("ignoring %s entry \"%s\": %s", param, printable(s, len, text, sizeof(text)),
-		 why);
+	log_warn("ignoring %s entry \"%s\": %s", param, printable(s, len, text, sizeof(text)), why);
 }
 
-static void add_entry(struct selection *sel, enum param_kind kind, const char *param,
-		      const char *s, size_t len)
+static void add_entry(struct selection *sel, enum param_kind kind, const char *param, const char *s,
+		      size_t len)
 {
 	const char *why = NULL;
 
@@ -276,7 +275,8 @@ static void cut_at_last_space(char *buf, size_t len)
 	while (len > 0 && !is_kernel_space(buf[len - 1]))
 		len--;
 	buf[len] = '\0';
-	log_warn("kernel command line longer than %d bytes: ignoring what follows", CMDLINE_MAX - 1);
+	log_warn("kernel command line longer than %d bytes: ignoring what follows",
+		 CMDLINE_MAX - 1);
 }
 
 /* The command line from --cmdline, or /proc/cmdline under the root. */

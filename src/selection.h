@@ -33,7 +33,7 @@ struct selection {
 	unsigned int n_ids;
 	struct sel_addr addrs[SEL_MAX_ADDRS];
 	unsigned int n_addrs;
-	unsigned int n_bad;	/* malformed entries, named and ignored */
+	unsigned int n_bad; /* malformed entries, named and ignored */
 	bool companions;
 	bool disabled;
 };

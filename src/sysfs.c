@@ -62,7 +62,7 @@ static int add_dev(struct sysfs *sys, size_t *cap, const char *name)
 	dev = &sys->devs[sys->n_devs];
 	memset(dev, 0, sizeof(*dev));
 	if (pci_addr_parse(name, strlen(name), &dev->addr, &why) < 0)
-		return 0;	/* not a PCI device name: not ours to touch */
+		return 0; /* not a PCI device name: not ours to touch */
 	if (pci_addr_format(&dev->addr, dev->name, sizeof(dev->name)) < 0 ||
 	    strcmp(dev->name, name) != 0)
 		return 0;

@@ -19,9 +19,9 @@ struct pci_dev {
 	struct pci_addr addr;
 	char name[PCI_NAME_MAX];
 	struct pci_ids ids;
-	char driver[DRIVER_NAME_MAX];	/* "" when no driver is bound */
-	int group;			/* IOMMU group, GROUP_NONE or GROUP_UNKNOWN */
-	bool loaded;			/* uevent read */
+	char driver[DRIVER_NAME_MAX]; /* "" when no driver is bound */
+	int group;		      /* IOMMU group, GROUP_NONE or GROUP_UNKNOWN */
+	bool loaded;		      /* uevent read */
 	bool load_failed;
 };
 
@@ -31,7 +31,7 @@ struct pci_dev {
  */
 struct sysfs {
 	int root;
-	int devices;	/* sys/bus/pci/devices */
+	int devices; /* sys/bus/pci/devices */
 	struct pci_dev *devs;
 	size_t n_devs;
 };

@@ -54,6 +54,8 @@ count < <(
 	run_check "vfiopt is statically linked" is_static
 	run_check "cppcheck finds nothing" cppcheck --quiet --error-exitcode=1 \
 		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz
+	run_check "clang-format finds nothing to change" \
+		clang-format --dry-run --Werror src/*.c src/*.h tests/fuzz/*.c
 	# shellcheck disable=SC2046
 	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
 )

@@ -2,8 +2,8 @@
 /*
  * mktree ROOT < LIST: create PCI devices in a fake sysfs tree, exactly as
  * fakesys_dev in tests/lib/fakesys.sh does.  The shell version forks ln, tr
- * and cut some 25 times per device, which takes minutes for the benchmark's
- * 4096 devices; this takes well under a second.  Keep the two in step.
+ * and cut some 25 times per device, about a minute for the benchmark's
+ * 4096 devices; this takes a second or so.  Keep the two in step.
  *
  * Each line of LIST is what fakesys_dev takes after ROOT, except that PATH
  * starts at the host bridge (pci0000:00/...) so that other domains and root

@@ -15,7 +15,14 @@ export LC_ALL=C # $EPOCHREALTIME must have a '.' to cut at
 here=$(cd "$(dirname "$0")" && pwd)
 ids=10de:2204
 rounds=${ROUNDS:-21}
-scratch=${TMPDIR:-/tmp}/vfiopt-bench
+# Without TMPDIR, prefer tmpfs: sysfs lives in memory too, and on this disk
+# creating the tree's 40,000 files took from 2 to 40 s, against 1 s there.
+# The tree (some 180 MB) is kept for the next run.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	scratch=/dev/shm/vfiopt-bench
+else
+	scratch=${TMPDIR:-/tmp}/vfiopt-bench
+fi
 tree=$scratch/tree
 names=("floor" "vfiopt claim" "shell loop")
 
