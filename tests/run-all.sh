@@ -49,13 +49,29 @@ echo "# fuzz: the command line parser under ASan and UBSan"
 count < <(run_check "parser survives the corpus and 200000 generated inputs" \
 	tests/fuzz/fuzz-smoke tests/fuzz/corpus 200000)
 
+# make install into a staging root puts every file where it belongs, and
+# make uninstall takes all of them away again.
+install_roundtrip() {
+	local dest
+	dest=$(mktemp -d)
+	make -s install DESTDIR="$dest" PREFIX=/usr &&
+		[ -x "$dest/usr/sbin/vfiopt" ] && [ -f "$dest/usr/share/man/man8/vfiopt.8" ] &&
+		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
+		make -s uninstall DESTDIR="$dest" PREFIX=/usr &&
+		[ -z "$(find "$dest" -type f)" ]
+	local rc=$?
+	rm -rf "$dest"
+	return $rc
+}
+
 echo "# build and lint"
 count < <(
+	run_check "make install and uninstall with DESTDIR and PREFIX" install_roundtrip
 	run_check "vfiopt is statically linked" is_static
 	run_check "cppcheck finds nothing" cppcheck --quiet --error-exitcode=1 \
-		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz
+		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz tests/bench
 	run_check "clang-format finds nothing to change" \
-		clang-format --dry-run --Werror src/*.c src/*.h tests/fuzz/*.c
+		clang-format --dry-run --Werror src/*.c src/*.h tests/fuzz/*.c tests/bench/*.c
 	# shellcheck disable=SC2046
 	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
 )

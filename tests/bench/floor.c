@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * floor ROOT: the least any claim tool must do on ROOT, to be timed against
  * `vfiopt claim`: list ROOT/sys/bus/pci/devices and read each device's
@@ -23,7 +23,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: floor ROOT\n");
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices", argv[1]);
+	if (snprintf(path, sizeof(path), "%s/sys/bus/pci/devices", argv[1]) >= (int)sizeof(path)) {
+		fprintf(stderr, "floor: ROOT too long\n");
+		return 2;
+	}
 	dir = opendir(path);
 	if (!dir) {
 		perror(path);
@@ -32,7 +35,8 @@ int main(int argc, char **argv)
 	while ((e = readdir(dir))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/uevent", e->d_name);
+		if (snprintf(path, sizeof(path), "%s/uevent", e->d_name) >= (int)sizeof(path))
+			continue;
 		fd = openat(dirfd(dir), path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mktree ROOT < LIST: create PCI devices in a fake sysfs tree, exactly as
  * fakesys_dev in tests/lib/fakesys.sh does.  The shell version forks ln, tr
@@ -127,9 +127,8 @@ static void group(const char *n)
 	put(path("%s/reserved_regions", dir), "");
 }
 
-static void dev(const char *pth, const char *v, const char *d, const char *c,
-		const char *sv, const char *sd, const char *drv, const char *grp,
-		const char *vga)
+static void dev(const char *pth, const char *v, const char *d, const char *c, const char *sv,
+		const char *sd, const char *drv, const char *grp, const char *vga)
 {
 	char rel[300], dir[PATH_MAX], up[PATH_MAX] = "";
 	char V[8], D[8], SV[8], SD[8], C[8];
@@ -166,38 +165,33 @@ static void dev(const char *pth, const char *v, const char *d, const char *c,
 	if (vga)
 		put(path("%s/boot_vga", dir), "%s\n", vga);
 	link_to(path("%sbus/pci", up), path("%s/subsystem", dir));
-	link_to(path("../../../%s", rel),
-		path("%s/sys/bus/pci/devices/%s", root, addr));
+	link_to(path("../../../%s", rel), path("%s/sys/bus/pci/devices/%s", root, addr));
 
 	put(path("%s/uevent", dir),
 	    "%s%s%sPCI_CLASS=%lX\nPCI_ID=%s:%s\nPCI_SUBSYS_ID=%s:%s\n"
 	    "PCI_SLOT_NAME=%s\n"
 	    "MODALIAS=pci:v0000%sd0000%ssv0000%ssd0000%sbc%.2ssc%.2si%.2s\n",
 	    strcmp(drv, "-") ? "DRIVER=" : "", strcmp(drv, "-") ? drv : "",
-	    strcmp(drv, "-") ? "\n" : "", strtoul(c, NULL, 16), V, D, SV, SD,
-	    addr, V, D, SV, SD, C, C + 2, C + 4);
+	    strcmp(drv, "-") ? "\n" : "", strtoul(c, NULL, 16), V, D, SV, SD, addr, V, D, SV, SD, C,
+	    C + 2, C + 4);
 
 	if (strcmp(drv, "-")) {
 		driver(drv);
-		link_to(path("%sbus/pci/drivers/%s", up, drv),
-			path("%s/driver", dir));
+		link_to(path("%sbus/pci/drivers/%s", up, drv), path("%s/driver", dir));
 		link_to(path("../../../../%s", rel),
 			path("%s/sys/bus/pci/drivers/%s/%s", root, drv, addr));
 	}
 	if (strcmp(grp, "-")) {
 		group(grp);
-		link_to(path("%skernel/iommu_groups/%s", up, grp),
-			path("%s/iommu_group", dir));
+		link_to(path("%skernel/iommu_groups/%s", up, grp), path("%s/iommu_group", dir));
 		link_to(path("../../../../%s", rel),
-			path("%s/sys/kernel/iommu_groups/%s/devices/%s", root,
-			     grp, addr));
+			path("%s/sys/kernel/iommu_groups/%s/devices/%s", root, grp, addr));
 	}
 }
 
 int main(int argc, char **argv)
 {
 	char line[1024], f[9][256];
-	int n;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: mktree ROOT < LIST\n");
@@ -205,16 +199,15 @@ int main(int argc, char **argv)
 	}
 	root = argv[1];
 	while (fgets(line, sizeof(line), stdin)) {
-		n = sscanf(line, "%255s %255s %255s %255s %255s %255s %255s %255s %255s",
-			   f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]);
+		int n = sscanf(line, "%255s %255s %255s %255s %255s %255s %255s %255s %255s", f[0],
+			       f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]);
 		if (n < 1)
 			continue;
 		if (n < 8) {
 			fprintf(stderr, "mktree: short line: %s", line);
 			return 1;
 		}
-		dev(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7],
-		    n == 9 ? f[8] : NULL);
+		dev(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : NULL);
 	}
 	return 0;
 }
