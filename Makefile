@@ -8,6 +8,12 @@ VERSION = 0.1
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/vfiopt
+SYSCONFDIR ?= /etc
+# kmod and dracut look in these whatever PREFIX is.
+MODPROBEDIR ?= /usr/lib/modprobe.d
+DRACUTMODULESDIR ?= $(or $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null),/usr/lib/dracut/modules.d)
+DRACUTMODULE = $(DRACUTMODULESDIR)/90vfiopt
 
 # A static helper runs in any initramfs.  musl makes it small; glibc works.
 ifeq ($(origin CC),default)
@@ -21,7 +27,7 @@ VFIOPT_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes 
 	-ffunction-sections -fdata-sections -DVERSION='"$(VERSION)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections
 
-SRCS = src/main.c src/claim.c src/selection.c src/pci.c src/sysfs.c src/log.c \
+SRCS = src/main.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
 	src/modprobe.c src/record.c src/util.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
@@ -67,9 +73,25 @@ tests/fuzz/fuzz-smoke: tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
 install: vfiopt
 	install -D -m 0755 vfiopt $(DESTDIR)$(SBINDIR)/vfiopt
 	install -D -m 0644 docs/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	install -d $(DESTDIR)$(DRACUTMODULE)
+	sed 's|@SBINDIR@|$(SBINDIR)|' dracut-module/module-setup.sh \
+		>$(DESTDIR)$(DRACUTMODULE)/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUTMODULE)/module-setup.sh
+	install -m 0755 dracut-module/vfiopt-claim.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh
+	install -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
+	install -D -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf
+	install -D -m 0644 conf/dracut.conf.d/vfiopt.conf \
+		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/vfiopt.conf
+	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
+		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
+	-rmdir $(DESTDIR)$(DRACUTMODULE)
+	rm -f $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf $(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/vfiopt.conf
+	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
+	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -f vfiopt $(OBJS) tests/fuzz/fuzz-cmdline tests/fuzz/fuzz-smoke

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
 #include "modprobe.h"
 #include "record.h"
@@ -586,6 +587,9 @@ int verb_claim(int argc, char **argv)
 	log_setup(c.sys.root, !c.dry_run, c.dry_run || isatty(STDERR_FILENO));
 
 	selection_init(&c.sel);
+	/* The configuration first: the command line adds to it, and its
+	 * vfiopt.disable=1 always wins. */
+	config_load(c.sys.root, &c.sel);
 	r = cmdline_load(c.sys.root, given, cmdline, sizeof(cmdline));
 	if (r < 0) {
 		log_err("cannot read /proc/cmdline: %s", strerror(-r));

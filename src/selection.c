@@ -14,27 +14,20 @@
 #include "selection.h"
 #include "util.h"
 
-enum param_kind {
-	PARAM_IDS,
-	PARAM_ADDRS,
-	PARAM_COMPANIONS,
-	PARAM_DISABLE,
-};
-
 static const struct {
 	const char *name;
-	enum param_kind kind;
+	enum sel_kind kind;
 } params[] = {
-	{ "vfiopt.ids", PARAM_IDS },
-	{ "rd.vfiopt.ids", PARAM_IDS },
+	{ "vfiopt.ids", SEL_IDS },
+	{ "rd.vfiopt.ids", SEL_IDS },
 	/* The kernel's own: an existing vfio-pci.ids= gets early claiming too. */
-	{ "vfio_pci.ids", PARAM_IDS },
-	{ "vfiopt.addrs", PARAM_ADDRS },
-	{ "rd.vfiopt.addrs", PARAM_ADDRS },
-	{ "vfiopt.companions", PARAM_COMPANIONS },
-	{ "rd.vfiopt.companions", PARAM_COMPANIONS },
-	{ "vfiopt.disable", PARAM_DISABLE },
-	{ "rd.vfiopt.disable", PARAM_DISABLE },
+	{ "vfio_pci.ids", SEL_IDS },
+	{ "vfiopt.addrs", SEL_ADDRS },
+	{ "rd.vfiopt.addrs", SEL_ADDRS },
+	{ "vfiopt.companions", SEL_COMPANIONS },
+	{ "rd.vfiopt.companions", SEL_COMPANIONS },
+	{ "vfiopt.disable", SEL_DISABLE },
+	{ "rd.vfiopt.disable", SEL_DISABLE },
 };
 
 void selection_init(struct selection *sel)
@@ -70,7 +63,7 @@ static void bad_entry(struct selection *sel, const char *param, const char *s, s
 	log_warn("ignoring %s entry \"%s\": %s", param, printable(s, len, text, sizeof(text)), why);
 }
 
-static void add_entry(struct selection *sel, enum param_kind kind, const char *param, const char *s,
+static void add_entry(struct selection *sel, enum sel_kind kind, const char *param, const char *s,
 		      size_t len)
 {
 	const char *why = NULL;
@@ -83,7 +76,7 @@ static void add_entry(struct selection *sel, enum param_kind kind, const char *p
 		bad_entry(sel, param, s, len, "too long to be an id or an address");
 		return;
 	}
-	if (kind == PARAM_IDS) {
+	if (kind == SEL_IDS) {
 		struct sel_id *id = &sel->ids[sel->n_ids];
 
 		if (sel->n_ids == SEL_MAX_IDS) {
@@ -116,8 +109,7 @@ static void add_entry(struct selection *sel, enum param_kind kind, const char *p
 	}
 }
 
-static void add_list(struct selection *sel, enum param_kind kind, const char *param,
-		     const char *val)
+static void add_list(struct selection *sel, enum sel_kind kind, const char *param, const char *val)
 {
 	const char *comma;
 
@@ -170,29 +162,36 @@ static void set_companions(struct selection *sel, const char *param, const char 
 }
 
 /*
- * Apply one parameter; false when it is not ours.  Repeated parameters add
- * up (ids and addresses) or the last one wins (switches), as in the kernel.
+ * Apply one setting.  Ids and addresses add up, switches take the last
+ * value, as repeated kernel parameters do.  @label names the source in
+ * messages ("vfiopt.ids", "/etc/vfiopt.conf ids").
  */
+void selection_set(struct selection *sel, enum sel_kind kind, const char *label, const char *val)
+{
+	switch (kind) {
+	case SEL_IDS:
+	case SEL_ADDRS:
+		add_list(sel, kind, label, val);
+		break;
+	case SEL_COMPANIONS:
+		set_companions(sel, label, val);
+		break;
+	case SEL_DISABLE:
+		set_disable(sel, label, val);
+		break;
+	}
+}
+
+/* Apply one kernel parameter; false when it is not ours. */
 bool selection_apply(struct selection *sel, const char *param, char *val)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
-		if (!param_eq(param, params[i].name))
-			continue;
-		switch (params[i].kind) {
-		case PARAM_IDS:
-		case PARAM_ADDRS:
-			add_list(sel, params[i].kind, params[i].name, val);
-			break;
-		case PARAM_COMPANIONS:
-			set_companions(sel, params[i].name, val);
-			break;
-		case PARAM_DISABLE:
-			set_disable(sel, params[i].name, val);
-			break;
+		if (param_eq(param, params[i].name)) {
+			selection_set(sel, params[i].kind, params[i].name, val);
+			return true;
 		}
-		return true;
 	}
 	return false;
 }

@@ -16,6 +16,13 @@
 /* Kernel parameters on x86 are 2 KiB, some architectures allow 4 KiB; room to spare. */
 #define CMDLINE_MAX 32768
 
+enum sel_kind {
+	SEL_IDS,
+	SEL_ADDRS,
+	SEL_COMPANIONS,
+	SEL_DISABLE,
+};
+
 struct sel_id {
 	struct pci_match match;
 	const char *param;
@@ -40,6 +47,7 @@ struct selection {
 
 void selection_init(struct selection *sel);
 bool selection_empty(const struct selection *sel);
+void selection_set(struct selection *sel, enum sel_kind kind, const char *label, const char *val);
 bool selection_apply(struct selection *sel, const char *param, char *val);
 void selection_parse_cmdline(struct selection *sel, char *cmdline);
 

@@ -397,6 +397,56 @@ test_proc_cmdline() {
 	expect_driver 0000:03:00.0 vfio-pci
 }
 
+# /etc/vfiopt.conf under the root: read first, the command line adds to it.
+test_config_file() {
+	setup
+	printf '%s\n' '# the NVIDIA card, by id' 'ids = "10de:1b80"' ' companions=0 # not its audio' \
+		>"$T/etc/vfiopt.conf"
+	snapshot >"$T.before"
+	claim --cmdline "root=/dev/sda1 vfiopt.addrs=03:00.0"
+	expect_status 0
+	expect_kmsg '^<6>vfiopt: 0000:01:00.0 \[10de:1b80\] selected by /etc/vfiopt.conf ids=10de:1b80$'
+	expect_driver 0000:01:00.0 vfio-pci
+	expect_driver 0000:01:00.1 snd_hda_intel
+	expect_driver 0000:03:00.0 vfio-pci
+	expect_record "0000:01:00.0 10de:1b80 id - claimed" "0000:03:00.0 8086:10d3 addr e1000e claimed"
+	# The command line's switches come later and win.
+	setup
+	printf 'ids=10de:1b80\ncompanions=0\n' >"$T/etc/vfiopt.conf"
+	claim --cmdline "vfiopt.companions=1"
+	expect_driver 0000:01:00.1 vfio-pci
+	setup
+	printf 'ids=10de:1b80\n' >"$T/etc/vfiopt.conf"
+	snapshot >"$T.before"
+	claim --cmdline "vfiopt.disable=1"
+	expect_status 0
+	expect_changed ./dev/kmsg
+	expect_override 0000:01:00.0 '(null)'
+}
+
+test_config_file_malformed() {
+	setup
+	printf '%s\n' 'ids=zzzz:1,10de:1b80' 'addrs' 'disable=1' 'colour=blue' "$(head -c 70000 /dev/zero | tr '\0' x)" \
+		>"$T/etc/vfiopt.conf"
+	claim --cmdline quiet
+	expect_status 0
+	expect_kmsg '^<4>vfiopt: /etc/vfiopt.conf is larger than 65535 bytes: ignoring it$'
+	expect_override 0000:01:00.0 '(null)'
+	setup
+	printf '%s\n' 'ids=zzzz:1,10de:1b80' 'addrs' 'disable=1' 'colour=blue' >"$T/etc/vfiopt.conf"
+	claim --cmdline quiet
+	expect_status 0
+	expect_kmsg '^<4>vfiopt: ignoring /etc/vfiopt.conf ids entry "zzzz:1": the vendor is not 1-4 hex digits$'
+	expect_kmsg '^<4>vfiopt: /etc/vfiopt.conf:2: ignoring "addrs": not key=value$'
+	expect_kmsg '^<4>vfiopt: /etc/vfiopt.conf:3: ignoring unknown key "disable" \(ids, addrs, companions\)$'
+	expect_kmsg '^<4>vfiopt: /etc/vfiopt.conf:4: ignoring unknown key "colour"'
+	expect_driver 0000:01:00.0 vfio-pci
+	setup
+	printf 'ids=zzzz:1\n' >"$T/etc/vfiopt.conf"
+	claim --cmdline quiet
+	expect_status 2
+}
+
 test_malformed() {
 	local entry param
 	while IFS='|' read -r param entry why; do
@@ -566,6 +616,8 @@ run_test "vfiopt.disable" test_disable
 run_test "the kernel's vfio-pci.ids= is honoured" test_kernel_vfio_pci_ids
 run_test "kernel quoting rules, repeats, and --" test_quoting_and_repeats
 run_test "reads /proc/cmdline under --sysroot" test_proc_cmdline
+run_test "/etc/vfiopt.conf, and the command line on top of it" test_config_file
+run_test "a malformed or oversized /etc/vfiopt.conf" test_config_file_malformed
 run_test "each malformed entry is named and ignored" test_malformed
 run_test "empty and overlong entries" test_malformed_empty_and_overlong
 run_test "a mixed good and bad selection" test_mixed_good_and_bad

@@ -1,0 +1,51 @@
+#!/bin/bash
+# vfiopt: claim PCI devices for vfio-pci in the initramfs, before udev
+# loads their host drivers.  See vfiopt(8) and docs/design.md.
+# shellcheck disable=SC2154 # dracutsysrootdir and moddir come from dracut
+
+# The helper; "make install" writes its path here.  A dracut.conf file may
+# set vfiopt_helper to use another one.
+_vfiopt_default_helper="@SBINDIR@/vfiopt"
+
+_vfiopt_helper() {
+    echo "${vfiopt_helper:-$_vfiopt_default_helper}"
+}
+
+# The host asks for vfiopt when it has a configuration or kernel parameters.
+_vfiopt_configured() {
+    [[ -f "$dracutsysrootdir/etc/vfiopt.conf" ]] && return 0
+    [[ -f "$dracutsysrootdir/etc/default/grub.d/vfiopt.cfg" ]] && return 0
+    grep -qE '(^|[[:space:]])(rd\.)?(vfiopt\.(ids|addrs)|vfio[-_]pci\.ids)=' \
+        "$dracutsysrootdir/etc/kernel/cmdline" /proc/cmdline 2>/dev/null
+}
+
+# called by dracut
+check() {
+    [[ -x "$dracutsysrootdir$(_vfiopt_helper)" ]] || return 1
+    _vfiopt_configured && return 0
+    # Otherwise only when asked for: add_dracutmodules+=" vfiopt " or --add.
+    return 255
+}
+
+# called by dracut
+depends() {
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    # Hostonly would leave these out on a host that has not loaded them yet;
+    # the claim needs them whatever the host runs now.
+    hostonly='' instmods -c vfio vfio_iommu_type1 vfio-pci
+    # vfio_virqfd was merged into vfio in 6.2, irqbypass may be built in.
+    hostonly='' instmods vfio_virqfd irqbypass
+}
+
+# called by dracut
+install() {
+    inst_simple "$(_vfiopt_helper)" /usr/sbin/vfiopt
+    inst_multiple modprobe
+    inst_simple "$moddir/vfiopt-modprobe.conf" /usr/lib/modprobe.d/vfiopt.conf
+    [[ -f "$dracutsysrootdir/etc/vfiopt.conf" ]] && inst_simple /etc/vfiopt.conf
+    inst_hook pre-udev 05 "$moddir/vfiopt-claim.sh"
+}
