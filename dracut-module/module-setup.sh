@@ -4,16 +4,21 @@
 # shellcheck disable=SC2154 # dracutsysrootdir and moddir come from dracut
 
 # The helper; "make install" writes its path here.  A dracut.conf file may
-# set vfiopt_helper to use another one.
+# set vfiopt_helper to use another one, and vfiopt_config to bake another
+# file than /etc/vfiopt.conf into the image as its /etc/vfiopt.conf.
 _vfiopt_default_helper="@SBINDIR@/vfiopt"
 
 _vfiopt_helper() {
     echo "${vfiopt_helper:-$_vfiopt_default_helper}"
 }
 
+_vfiopt_config() {
+    echo "${vfiopt_config:-/etc/vfiopt.conf}"
+}
+
 # The host asks for vfiopt when it has a configuration or kernel parameters.
 _vfiopt_configured() {
-    [[ -f "$dracutsysrootdir/etc/vfiopt.conf" ]] && return 0
+    [[ -f "$dracutsysrootdir$(_vfiopt_config)" ]] && return 0
     [[ -f "$dracutsysrootdir/etc/default/grub.d/vfiopt.cfg" ]] && return 0
     grep -qE '(^|[[:space:]])(rd\.)?(vfiopt\.(ids|addrs)|vfio[-_]pci\.ids)=' \
         "$dracutsysrootdir/etc/kernel/cmdline" /proc/cmdline 2>/dev/null
@@ -46,6 +51,8 @@ install() {
     inst_simple "$(_vfiopt_helper)" /usr/sbin/vfiopt
     inst_multiple modprobe
     inst_simple "$moddir/vfiopt-modprobe.conf" /usr/lib/modprobe.d/vfiopt.conf
-    [[ -f "$dracutsysrootdir/etc/vfiopt.conf" ]] && inst_simple /etc/vfiopt.conf
+    if [[ -f "$dracutsysrootdir$(_vfiopt_config)" ]]; then
+        inst_simple "$(_vfiopt_config)" /etc/vfiopt.conf
+    fi
     inst_hook pre-udev 05 "$moddir/vfiopt-claim.sh"
 }

@@ -1,0 +1,136 @@
+#!/bin/bash
+# Real initramfs images: Debian's dracut builds them for Debian's 6.1 and
+# 6.12 kernels, hostonly and not, systemd-based and shell-based, with the
+# module that "make install" put in a private dracut base directory.  Each
+# image is inspected with lsinitrd: the static helper, the pre-udev hook,
+# the vfio modules and the modprobe.d snippet must be inside, and be ours.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/kernels.sh
+. "$top/tests/lib/kernels.sh"
+# shellcheck source=tests/lib/dracut.sh
+. "$top/tests/lib/dracut.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-initramfs.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+HOOK=usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+
+# What an image holds, one path a line, without lsinitrd's ls -l columns.
+listing() {
+	lsinitrd "$1" 2>/dev/null | awk '$1 ~ /^[-dlcbps]/ { print $9 }'
+}
+
+expect_in() { # LISTING PATH-REGEX
+	grep -qE "^$2\$" "$1" || tap_fail "not in the image: $2"
+}
+
+expect_not_in() {
+	! grep -qE "^$2\$" "$1" || tap_fail "in the image, but should not be: $2"
+}
+
+expect_same_file() { # IMAGE PATH-IN-IMAGE FILE
+	lsinitrd -f "$2" "$1" >"$work/extracted" 2>/dev/null
+	cmp -s "$work/extracted" "$3" || tap_fail "$2 in the image differs from $3"
+}
+
+# check_image SERIES MODE INIT
+check_image() {
+	local series=$1 mode=$2 init=$3 img list opts=() m
+	case $mode in
+	hostonly) opts+=(--hostonly) ;;
+	*) opts+=(--no-hostonly) ;;
+	esac
+	[ "$init" = shell ] && opts+=(-o systemd)
+	img=$work/$series-$mode-$init.img
+	if ! kernel_fetch "$series" 2>"$work/fetch.err"; then
+		tap_fail "no $series kernel: $(cat "$work/fetch.err")"
+		return
+	fi
+	if ! dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" "${opts[@]}"; then
+		tap_fail "dracut failed:" "$(tail -n 20 "$img.log")"
+		return
+	fi
+	grep -q 'Including module: vfiopt' "$img.log" || tap_fail "dracut did not include vfiopt"
+	list=$work/list
+	listing "$img" >"$list"
+
+	expect_in "$list" usr/sbin/vfiopt
+	lsinitrd -f usr/sbin/vfiopt "$img" >"$work/helper" 2>/dev/null
+	chmod +x "$work/helper"
+	file "$work/helper" | grep -qE 'statically linked|static-pie' ||
+		tap_fail "the helper in the image is not static: $(file "$work/helper")"
+	"$work/helper" --version | grep -q '^vfiopt ' || tap_fail "the helper in the image does not run"
+
+	expect_in "$list" "$HOOK"
+	expect_same_file "$img" "$HOOK" "$top/dracut-module/vfiopt-claim.sh"
+	expect_in "$list" usr/lib/modprobe.d/vfiopt.conf
+	expect_same_file "$img" usr/lib/modprobe.d/vfiopt.conf "$top/conf/modprobe.d/vfiopt.conf"
+	expect_in "$list" '(usr/)?s?bin/modprobe'
+
+	local kmod
+	# "6.12.117+deb12-amd64": a kernel version is not a regex.
+	kmod="usr/lib/modules/$(printf '%s' "$KERNEL_VERSION" | sed 's/[.+]/\\&/g')/kernel"
+	for m in drivers/vfio/vfio drivers/vfio/vfio_iommu_type1 drivers/vfio/pci/vfio-pci \
+		drivers/vfio/pci/vfio-pci-core; do
+		expect_in "$list" "$kmod/$m\\.ko(\\.xz|\\.zst)?"
+	done
+	# Before 6.2 the virqfd code is a module of its own.
+	if [ "$series" = 6.1 ]; then
+		expect_in "$list" "$kmod/drivers/vfio/vfio_virqfd\\.ko"
+	else
+		expect_not_in "$list" "$kmod/drivers/vfio/vfio_virqfd\\.ko(\\.xz)?"
+	fi
+
+	if [ "$init" = systemd ]; then
+		# dracut-pre-udev.service runs the hook, ordered before systemd-udevd.
+		expect_in "$list" usr/lib/systemd/system/dracut-pre-udev.service
+		lsinitrd -f usr/lib/systemd/system/dracut-pre-udev.service "$img" 2>/dev/null |
+			grep -q '^Before=.*systemd-udevd.service' ||
+			tap_fail "dracut-pre-udev.service is not ordered before systemd-udevd"
+	else
+		expect_not_in "$list" usr/lib/systemd/systemd
+		lsinitrd -f init "$img" 2>/dev/null | grep -q '^source_hook pre-udev' ||
+			tap_fail "the shell init does not source the pre-udev hooks"
+	fi
+}
+
+# Without the dracut.conf.d snippet and without a configuration, the module
+# stays out; a configuration is enough to bring it in, baked as it is.
+check_opt_in() {
+	local img=$work/optin.img conf=$work/optin.conf.d
+	kernel_fetch 6.1 2>/dev/null || {
+		tap_fail "no 6.1 kernel"
+		return
+	}
+	mkdir -p "$conf"
+	cp "$work/conf.d/test-helper.conf" "$conf/"
+	DRACUT_CONFDIR=$conf dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" --no-hostonly \
+		-o systemd || tap_fail "dracut failed: $(tail -n 5 "$img.log")"
+	! grep -q 'Including module: vfiopt' "$img.log" ||
+		tap_fail "vfiopt was included though nothing asked for it"
+
+	printf 'ids=1234:1111\n' >"$work/vfiopt.conf"
+	echo "vfiopt_config=$work/vfiopt.conf" >"$conf/test-config.conf"
+	DRACUT_CONFDIR=$conf dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" --no-hostonly \
+		-o systemd || tap_fail "dracut failed: $(tail -n 5 "$img.log")"
+	grep -q 'Including module: vfiopt' "$img.log" ||
+		tap_fail "a vfiopt configuration did not bring the module in"
+	expect_same_file "$img" etc/vfiopt.conf "$work/vfiopt.conf"
+}
+
+if ! dracut_setup "$work" 2>"$work/setup.err"; then
+	echo "not ok - dracut setup"
+	sed 's/^/#   /' "$work/setup.err"
+	exit 1
+fi
+for series in 6.1 6.12; do
+	for mode in no-hostonly hostonly; do
+		for init in systemd shell; do
+			run_test "dracut image, kernel $series, $mode, $init-based" \
+				check_image "$series" "$mode" "$init"
+		done
+	done
+done
+run_test "dracut: opt-in, and /etc/vfiopt.conf baked in" check_opt_in
