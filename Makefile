@@ -22,13 +22,13 @@ endif
 CFLAGS ?= -Os
 LDFLAGS ?=
 WERROR ?= -Werror
-VFIOPT_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
+VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
 	-ffunction-sections -fdata-sections -DVERSION='"$(VERSION)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections
 
 SRCS = src/main.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
-	src/modprobe.c src/record.c src/util.c
+	src/spawn.c src/record.c src/setup.c src/util.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 

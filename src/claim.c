@@ -21,9 +21,9 @@
 
 #include "config.h"
 #include "log.h"
-#include "modprobe.h"
 #include "record.h"
 #include "selection.h"
+#include "spawn.h"
 #include "sysfs.h"
 #include "util.h"
 #include "verbs.h"
@@ -56,8 +56,9 @@ struct claim {
 	struct sysfs sys;
 	struct selection sel;
 	struct dev_state *st; /* one per sys.devs[] */
-	const char *modprobe;
-	bool modprobe_given;
+	const char *modprobe; /* --modprobe PROG, or NULL to look for it */
+	const char *sysroot;  /* "" for the real root */
+	unsigned int modprobe_timeout_ms;
 	bool under_sysroot;
 	bool dry_run;
 	bool iommu;
@@ -95,6 +96,8 @@ static void usage(FILE *out)
 	      "      --cmdline STRING  use STRING instead of /proc/cmdline\n"
 	      "      --modprobe PROG   load vfio-pci with PROG (under --sysroot, modprobe\n"
 	      "                        is only run when this is given)\n"
+	      "      --modprobe-timeout SECONDS\n"
+	      "                        kill modprobe after SECONDS (default 30)\n"
 	      "      --dry-run         print what would be done, write nothing\n"
 	      "  -h, --help            show this help\n",
 	      out);
@@ -102,9 +105,11 @@ static void usage(FILE *out)
 
 static void dev_log_name(const struct pci_dev *dev, char *buf, size_t size)
 {
+	/* Both fit the callers' buffers; a cut name would only be cosmetic. */
 	if (!dev->loaded ||
 	    path_join(buf, size, "%s [%04x:%04x]", dev->name, dev->ids.vendor, dev->ids.device) < 0)
-		snprintf(buf, size, "%s", dev->name);
+		if (path_join(buf, size, "%s", dev->name) < 0)
+			buf[0] = '\0';
 }
 
 static void select_dev(struct claim *c, struct pci_dev *dev, enum reason reason, const char *param,
@@ -206,6 +211,11 @@ static void select_companions(struct claim *c)
 
 	if (!c->sel.companions)
 		return;
+	if (!c->iommu) {
+		log_info("no IOMMU groups to compare: the other functions of a slot are not taken "
+			 "along");
+		return;
+	}
 	for (d = 0; d < n; d++) {
 		struct pci_dev *dev = &c->sys.devs[d];
 		enum reason reason = c->st[d].reason;
@@ -227,7 +237,7 @@ static void select_companions(struct claim *c)
 static int put_dev(struct claim *c, const char *path, const char *value)
 {
 	if (c->dry_run) {
-		printf("would write %s to /sys/bus/pci/devices/%s\n", value, path);
+		printf("would write %s to %s/sys/bus/pci/devices/%s\n", value, c->sysroot, path);
 		return 0;
 	}
 	return write_attr_at(c->sys.devices, path, value);
@@ -240,6 +250,12 @@ static void fail(struct claim *c, struct pci_dev *dev, const char *what, int err
 	c->st[dev - c->sys.devs].result = RESULT_FAILED;
 	dev_log_name(dev, name, sizeof(name));
 	log_warn("%s: %s: %s", name, what, strerror(-err));
+}
+
+static void already(struct claim *c, const struct pci_dev *dev, const char *name)
+{
+	c->st[dev - c->sys.devs].result = RESULT_ALREADY;
+	log_info("%s is already on vfio-pci", name);
 }
 
 /* Steps 1 to 3: refuse bridges, set driver_override, unbind. */
@@ -256,15 +272,20 @@ static void prepare(struct claim *c, struct pci_dev *dev)
 	}
 	dev_log_name(dev, name, sizeof(name));
 	memcpy(st->previous, dev->driver, sizeof(st->previous));
-	if (pci_class_is_bridge(dev->ids.class)) {
+	/*
+	 * Host, ISA and PCI bridges: taking one takes what sits behind it or
+	 * the chipset itself from the host, and vfio-pci cannot use them.
+	 */
+	if ((dev->ids.class >> 16) == PCI_CLASS_BRIDGE) {
 		st->result = RESULT_REFUSED;
-		log_warn("%s is a PCI bridge: refusing to claim it (select the devices behind it)",
-			 name);
+		log_warn("%s is a bridge (class %06x): refusing to claim it%s", name,
+			 dev->ids.class,
+			 pci_class_is_bridge(dev->ids.class) ? " (select the devices behind it)"
+							     : "");
 		return;
 	}
 	if (strcmp(dev->driver, VFIO_PCI) == 0) {
-		st->result = RESULT_ALREADY;
-		log_info("%s is already on vfio-pci", name);
+		already(c, dev, name);
 		return;
 	}
 	r = sysfs_dev_path(dev, "driver_override", path, sizeof(path));
@@ -272,6 +293,20 @@ static void prepare(struct claim *c, struct pci_dev *dev)
 		r = put_dev(c, path, VFIO_PCI);
 	if (r < 0) {
 		fail(c, dev, "cannot write driver_override", r);
+		return;
+	}
+	/*
+	 * The uevent was read before the override was in place; a driver may
+	 * have bound since (the very race we are here for): ask the link.
+	 */
+	r = sysfs_driver_of(&c->sys, dev, dev->driver, sizeof(dev->driver));
+	if (r < 0) {
+		fail(c, dev, "cannot read its driver link", r);
+		return;
+	}
+	memcpy(st->previous, dev->driver, sizeof(st->previous));
+	if (strcmp(dev->driver, VFIO_PCI) == 0) {
+		already(c, dev, name);
 		return;
 	}
 	if (dev->driver[0]) {
@@ -288,33 +323,49 @@ static void prepare(struct claim *c, struct pci_dev *dev)
 	st->result = RESULT_PENDING;
 }
 
-/* Step 4: vfio-pci, and the type1 IOMMU backend that a VM needs as well. */
+/*
+ * Step 4: vfio-pci, and the type1 IOMMU backend that a VM needs as well.
+ * modprobe -a fails as a whole when one module is missing, so its status
+ * is not the answer: sysfs says what got loaded.
+ */
 static void load_vfio(struct claim *c)
 {
-	static const char *const modules[] = { VFIO_PCI, "vfio_iommu_type1", NULL };
-	const char *prog = c->modprobe;
+	const char *argv[] = { c->modprobe, "-a", VFIO_PCI, "vfio_iommu_type1", NULL };
+	char found[256];
 	int r;
 
 	if (sysfs_has_driver(&c->sys, VFIO_PCI))
 		return;
 	if (c->dry_run) {
-		printf("would run %s -a vfio-pci vfio_iommu_type1\n", prog ? prog : "modprobe");
+		if (c->under_sysroot && !c->modprobe)
+			printf("would not run modprobe under --sysroot without --modprobe\n");
+		else
+			printf("would run %s -a vfio-pci vfio_iommu_type1\n",
+			       c->modprobe ? c->modprobe : "modprobe");
 		return;
 	}
-	if (c->under_sysroot && !c->modprobe_given) {
+	if (c->under_sysroot && !c->modprobe) {
 		log_info("vfio-pci is not loaded; not running modprobe under --sysroot");
 		return;
 	}
-	if (!prog)
-		prog = modprobe_find();
-	if (!prog) {
-		log_warn("no modprobe found: cannot load vfio-pci");
+	if (!argv[0]) {
+		if (find_program("modprobe", found, sizeof(found)) < 0) {
+			log_warn("no modprobe found: cannot load vfio-pci");
+			return;
+		}
+		argv[0] = found;
+	}
+	r = run_command(argv, c->modprobe_timeout_ms);
+	if (!sysfs_has_driver(&c->sys, VFIO_PCI)) {
+		log_warn("%s -a vfio-pci vfio_iommu_type1 did not load vfio-pci: %s", argv[0],
+			 r == -EIO ? "non-zero exit"
+			 : r < 0   ? strerror(-r)
+				   : "no driver registered");
 		return;
 	}
-	r = modprobe_run(prog, modules, MODPROBE_TIMEOUT_MS);
-	if (r < 0)
-		log_warn("%s -a vfio-pci vfio_iommu_type1 failed: %s", prog,
-			 r == -EIO ? "non-zero exit" : strerror(-r));
+	if (!sysfs_has_module(&c->sys, "vfio_iommu_type1"))
+		log_warn("vfio_iommu_type1 is not loaded: QEMU will fail with \"No available IOMMU "
+			 "models\" until it is");
 }
 
 static const char *why_not_bound(struct claim *c, const char *now)
@@ -337,9 +388,9 @@ static void bind(struct claim *c, struct pci_dev *dev)
 
 	dev_log_name(dev, name, sizeof(name));
 	if (c->dry_run) {
-		printf("would write %s to /sys/bus/pci/drivers_probe\n"
+		printf("would write %s to %s/sys/bus/pci/drivers_probe\n"
 		       "would check that %s is on vfio-pci\n",
-		       dev->name, dev->name);
+		       dev->name, c->sysroot, dev->name);
 		return;
 	}
 	r = write_attr_at(c->sys.root, "sys/bus/pci/drivers_probe", dev->name);
@@ -365,6 +416,11 @@ static void bind(struct claim *c, struct pci_dev *dev)
 	st->result = RESULT_FAILED;
 	log_warn("%s is not on vfio-pci%s%s: %s", name, now[0] ? " but on " : "", now,
 		 why_not_bound(c, now));
+}
+
+static bool claimed(enum result res)
+{
+	return res == RESULT_CLAIMED || res == RESULT_ALREADY || res == RESULT_PENDING;
 }
 
 /* Drivers a VFIO group tolerates beside vfio-pci: they do no DMA for the host. */
@@ -399,7 +455,6 @@ static void check_group(struct claim *c, int group)
 		struct pci_addr addr;
 		struct pci_dev *dev;
 		const char *why;
-		enum result res;
 
 		if (de->d_name[0] == '.' ||
 		    pci_addr_parse(de->d_name, strlen(de->d_name), &addr, &why) < 0)
@@ -407,9 +462,7 @@ static void check_group(struct claim *c, int group)
 		dev = sysfs_find(&c->sys, &addr);
 		if (!dev || sysfs_load(&c->sys, dev) < 0)
 			continue;
-		res = c->st[dev - c->sys.devs].result;
-		if (res == RESULT_CLAIMED || res == RESULT_ALREADY || res == RESULT_PENDING ||
-		    driver_harmless(dev))
+		if (claimed(c->st[dev - c->sys.devs].result) || driver_harmless(dev))
 			continue;
 		dev_log_name(dev, name, sizeof(name));
 		log_warn("IOMMU group %d is not viable for a VM: %s is on %s", group, name,
@@ -420,25 +473,20 @@ static void check_group(struct claim *c, int group)
 
 static void check_groups(struct claim *c)
 {
-	int seen[SEL_MAX_IDS + SEL_MAX_ADDRS];
-	unsigned int n_seen = 0, i;
-	size_t d;
+	size_t d, e;
 
 	for (d = 0; d < c->sys.n_devs; d++) {
 		struct pci_dev *dev = &c->sys.devs[d];
-		enum result res = c->st[d].result;
 
-		if (res != RESULT_CLAIMED && res != RESULT_ALREADY && res != RESULT_PENDING)
+		if (!claimed(c->st[d].result) || sysfs_load_group(&c->sys, dev) < 0 ||
+		    dev->group < 0)
 			continue;
-		if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
-			continue;
-		for (i = 0; i < n_seen && seen[i] != dev->group; i++)
-			;
-		if (i < n_seen)
-			continue;
-		if (n_seen < ARRAY_SIZE(seen))
-			seen[n_seen++] = dev->group;
-		check_group(c, dev->group);
+		/* Once a group: skip it when an earlier claimed device is in it. */
+		for (e = 0; e < d; e++)
+			if (claimed(c->st[e].result) && c->sys.devs[e].group == dev->group)
+				break;
+		if (e == d)
+			check_group(c, dev->group);
 	}
 }
 
@@ -458,9 +506,24 @@ static void check_boot_vga(struct claim *c, struct pci_dev *dev)
 
 static void write_record(struct claim *c)
 {
+	static char old[RECORD_MAX];
 	struct record rec;
 	size_t d;
 	int r;
+
+	/*
+	 * A later run finds its devices "already" on vfio-pci: keep the host
+	 * driver the first run saw, which status and release need.
+	 */
+	if (read_file_at(c->sys.root, RECORD_PATH, old, sizeof(old)) < 0)
+		old[0] = '\0';
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct dev_state *st = &c->st[d];
+
+		if (st->result == RESULT_ALREADY)
+			record_previous(old, c->sys.devs[d].name, st->previous,
+					sizeof(st->previous));
+	}
 
 	r = record_begin(&rec, c->sys.root);
 	for (d = 0; r == 0 && d < c->sys.n_devs; d++) {
@@ -525,11 +588,11 @@ static int run_claim(struct claim *c)
 		if (res == RESULT_CLAIMED || res == RESULT_PENDING)
 			check_boot_vga(c, &c->sys.devs[d]);
 	}
-	if (c->dry_run)
-		return EXIT_OK;
-	write_record(c);
-	if (n_claimed + n_failed)
-		log_info("%u device(s) on vfio-pci, %u not", n_claimed, n_failed);
+	if (!c->dry_run) {
+		write_record(c);
+		if (n_claimed + n_failed)
+			log_info("%u device(s) on vfio-pci, %u not", n_claimed, n_failed);
+	}
 	return n_failed ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -539,13 +602,15 @@ int verb_claim(int argc, char **argv)
 		{ "sysroot", required_argument, NULL, 'r' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "modprobe", required_argument, NULL, 'm' },
+		{ "modprobe-timeout", required_argument, NULL, 't' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static char cmdline[CMDLINE_MAX];
 	const char *sysroot = NULL, *given = NULL;
-	struct claim c = { 0 };
+	struct claim c = { .modprobe_timeout_ms = MODPROBE_TIMEOUT_MS };
+	unsigned long seconds;
 	int opt, r, status;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -558,7 +623,14 @@ int verb_claim(int argc, char **argv)
 			break;
 		case 'm':
 			c.modprobe = optarg;
-			c.modprobe_given = true;
+			break;
+		case 't':
+			if (parse_uint(optarg, 3600, &seconds) < 0 || seconds == 0) {
+				fprintf(stderr, "vfiopt claim: --modprobe-timeout takes 1-3600 "
+						"seconds\n");
+				return EXIT_USAGE;
+			}
+			c.modprobe_timeout_ms = (unsigned int)seconds * 1000;
 			break;
 		case 'n':
 			c.dry_run = true;
@@ -576,6 +648,7 @@ int verb_claim(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c.under_sysroot = sysroot != NULL;
+	c.sysroot = sysroot ? sysroot : "";
 
 	r = sysfs_open(&c.sys, sysroot);
 	if (r < 0) {
@@ -597,6 +670,7 @@ int verb_claim(int argc, char **argv)
 		goto out;
 	}
 	selection_parse_cmdline(&c.sel, cmdline);
+	selection_report(&c.sel);
 
 	if (c.sel.disabled) {
 		log_info("disabled by vfiopt.disable=1: claiming nothing");

@@ -63,9 +63,9 @@ static void config_line(struct selection *sel, char *line, unsigned int lineno)
 		return;
 	eq = strchr(line, '=');
 	if (!eq) {
-		sel->n_bad++;
-		log_warn("/etc/vfiopt.conf:%u: ignoring \"%s\": not key=value", lineno,
-			 printable(line, strlen(line), text, sizeof(text)));
+		if (selection_note_bad(sel))
+			log_warn("/etc/vfiopt.conf:%u: ignoring \"%s\": not key=value", lineno,
+				 printable(line, strlen(line), text, sizeof(text)));
 		return;
 	}
 	*eq = '\0';
@@ -77,9 +77,10 @@ static void config_line(struct selection *sel, char *line, unsigned int lineno)
 			return;
 		}
 	}
-	sel->n_bad++;
-	log_warn("/etc/vfiopt.conf:%u: ignoring unknown key \"%s\" (ids, addrs, companions)",
-		 lineno, printable(key, strlen(key), text, sizeof(text)));
+	if (selection_note_bad(sel))
+		log_warn(
+			"/etc/vfiopt.conf:%u: ignoring unknown key \"%s\" (ids, addrs, companions)",
+			lineno, printable(key, strlen(key), text, sizeof(text)));
 }
 
 /* 0 when the file is absent or read; a file too big is ignored whole. */

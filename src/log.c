@@ -64,7 +64,7 @@ static void kmsg_write(const char *line, size_t len)
 		}
 	}
 	/* One write() is one kernel log record: never split a line. */
-	if (write_full(log_state.kmsg, line, len) < 0)
+	if (write_once(log_state.kmsg, line, len) < 0)
 		log_state.to_kmsg = false;
 	log_state.kmsg_lines++;
 }

@@ -17,6 +17,7 @@ static const struct verb {
 } verbs[] = {
 	{ "claim", verb_claim,
 	  "claim the devices selected on the kernel command line (initramfs)" },
+	{ "setup", verb_setup, "write the GRUB and dracut configuration for a selection" },
 };
 
 static void usage(FILE *out)

@@ -96,6 +96,18 @@ bool pci_same_slot(const struct pci_addr *a, const struct pci_addr *b)
 	return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
 }
 
+/*
+ * The kernel reads vfio-pci.ids= with sscanf("%x"), which also takes a
+ * "0x" prefix: honour that spelling there, and only there.
+ */
+static void skip_0x(const char **s, size_t *len, bool kernel)
+{
+	if (kernel && *len > 2 && (*s)[0] == '0' && ((*s)[1] == 'x' || (*s)[1] == 'X')) {
+		*s += 2;
+		*len -= 2;
+	}
+}
+
 /* A 16-bit id, or the kernel's 32-bit PCI_ANY_ID spelt ffffffff. */
 static int parse_id16(const char *s, size_t len, uint32_t *out)
 {
@@ -106,11 +118,13 @@ static int parse_id16(const char *s, size_t len, uint32_t *out)
 
 /*
  * vendor:device[:subvendor[:subdevice[:class[:class_mask]]]], the format of
- * the kernel's vfio-pci.ids=.  Omitted ids match anything.  One departure:
- * a class given without a mask must match in full, where the kernel would
- * ignore it (mask 0), because a user who writes a class means it.
+ * the kernel's vfio-pci.ids=.  Omitted ids match anything.  For
+ * vfiopt.ids= (@kernel false) a class given without a mask must match in
+ * full, because a user who writes a class means it; for the kernel's own
+ * parameter (@kernel true) the kernel's reading stands: no mask, no class
+ * match, so that vfiopt claims what vfio-pci itself would.
  */
-int pci_match_parse(const char *s, size_t len, struct pci_match *m, const char **why)
+int pci_match_parse(const char *s, size_t len, bool kernel, struct pci_match *m, const char **why)
 {
 	static const char *const errors[] = {
 		"the vendor is not 1-4 hex digits",
@@ -134,6 +148,7 @@ int pci_match_parse(const char *s, size_t len, struct pci_match *m, const char *
 			return -EINVAL;
 		}
 		p = next_field(p, end, &flen);
+		skip_0x(&field, &flen, kernel);
 		r = n < 4 ? parse_id16(field, flen, &v[n]) : parse_hex(field, flen, 6, &v[n]);
 		if (r < 0) {
 			*why = errors[n];
@@ -150,7 +165,12 @@ int pci_match_parse(const char *s, size_t len, struct pci_match *m, const char *
 	m->subvendor = n > 2 ? v[2] : PCI_ANY;
 	m->subdevice = n > 3 ? v[3] : PCI_ANY;
 	m->class = n > 4 ? v[4] : 0;
-	m->class_mask = n > 5 ? v[5] : (n > 4 ? 0xffffffu : 0);
+	m->class_mask = n > 5 ? v[5] : (n > 4 && !kernel ? 0xffffffu : 0);
+	/* Any vendor and any class is every device of the machine, its disks too. */
+	if (m->vendor == PCI_ANY && m->class_mask == 0) {
+		*why = "matches every device: name a vendor or a class and mask";
+		return -EINVAL;
+	}
 	return 0;
 }
 

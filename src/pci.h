@@ -46,7 +46,7 @@ int pci_addr_format(const struct pci_addr *addr, char *buf, size_t size);
 int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b);
 bool pci_same_slot(const struct pci_addr *a, const struct pci_addr *b);
 
-int pci_match_parse(const char *s, size_t len, struct pci_match *m, const char **why);
+int pci_match_parse(const char *s, size_t len, bool kernel, struct pci_match *m, const char **why);
 bool pci_match_ids(const struct pci_match *m, const struct pci_ids *ids);
 
 static inline bool pci_class_is_bridge(uint32_t class)

@@ -65,3 +65,37 @@ int record_commit(struct record *rec)
 		unlinkat(rec->rootfd, RECORD_TMP, 0);
 	return r;
 }
+
+/*
+ * The previous driver that @record (a record's text) gives for device
+ * @name, into @previous; left as it is when the record has none.
+ */
+void record_previous(const char *record, const char *name, char *previous, size_t size)
+{
+	size_t name_len = strlen(name);
+	const char *line;
+
+	for (line = record; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *field = line;
+		size_t len;
+		int i;
+
+		if (strncmp(line, name, name_len) != 0 || line[name_len] != ' ')
+			continue;
+		/* address ids reason previous: the fourth field. */
+		for (i = 0; i < 3 && field; i++) {
+			field = strchr(field, ' ');
+			field = field ? field + 1 : NULL;
+		}
+		if (!field)
+			return;
+		len = strcspn(field, " \n");
+		if (len == 0 || len >= size || (len == 1 && field[0] == '-') ||
+		    (len == 8 && strncmp(field, "vfio-pci", len) == 0))
+			return;
+		memcpy(previous, field, len);
+		previous[len] = '\0';
+		return;
+	}
+}

@@ -2,6 +2,8 @@
 #ifndef VFIOPT_RECORD_H
 #define VFIOPT_RECORD_H
 
+#include <stddef.h>
+
 /*
  * What the early claim did on this boot, for "vfiopt status".  Under /run,
  * which dracut carries over switch_root.  One line per device:
@@ -19,8 +21,12 @@ struct record {
 	int error;
 };
 
+/* Enough for every line a claim of 64 ids and 64 addresses could leave. */
+#define RECORD_MAX 65536
+
 int record_begin(struct record *rec, int rootfd);
 void record_line(struct record *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int record_commit(struct record *rec);
+void record_previous(const char *record, const char *name, char *previous, size_t size);
 
 #endif

@@ -21,7 +21,7 @@ static const struct {
 	{ "vfiopt.ids", SEL_IDS },
 	{ "rd.vfiopt.ids", SEL_IDS },
 	/* The kernel's own: an existing vfio-pci.ids= gets early claiming too. */
-	{ "vfio_pci.ids", SEL_IDS },
+	{ "vfio_pci.ids", SEL_IDS_KERNEL },
 	{ "vfiopt.addrs", SEL_ADDRS },
 	{ "rd.vfiopt.addrs", SEL_ADDRS },
 	{ "vfiopt.companions", SEL_COMPANIONS },
@@ -34,6 +34,21 @@ void selection_init(struct selection *sel)
 {
 	memset(sel, 0, sizeof(*sel));
 	sel->companions = true;
+}
+
+/*
+ * Count a malformed entry; true while it should still be logged.  A
+ * command line of 30000 commas must not become 30000 console lines.
+ */
+bool selection_note_bad(struct selection *sel)
+{
+	return ++sel->n_bad <= SEL_BAD_LOGGED;
+}
+
+void selection_report(const struct selection *sel)
+{
+	if (sel->n_bad > SEL_BAD_LOGGED)
+		log_warn("%u more malformed entries not shown", sel->n_bad - SEL_BAD_LOGGED);
 }
 
 bool selection_empty(const struct selection *sel)
@@ -57,10 +72,12 @@ static bool param_eq(const char *a, const char *b)
 static void bad_entry(struct selection *sel, const char *param, const char *s, size_t len,
 		      const char *why)
 {
-	char text[96];
+	if (selection_note_bad(sel)) {
+		char text[96];
 
-	sel->n_bad++;
-	log_warn("ignoring %s entry \"%s\": %s", param, printable(s, len, text, sizeof(text)), why);
+		log_warn("ignoring %s entry \"%s\": %s", param,
+			 printable(s, len, text, sizeof(text)), why);
+	}
 }
 
 static void add_entry(struct selection *sel, enum sel_kind kind, const char *param, const char *s,
@@ -76,14 +93,14 @@ static void add_entry(struct selection *sel, enum sel_kind kind, const char *par
 		bad_entry(sel, param, s, len, "too long to be an id or an address");
 		return;
 	}
-	if (kind == SEL_IDS) {
+	if (kind == SEL_IDS || kind == SEL_IDS_KERNEL) {
 		struct sel_id *id = &sel->ids[sel->n_ids];
 
 		if (sel->n_ids == SEL_MAX_IDS) {
 			bad_entry(sel, param, s, len, "too many ids");
 			return;
 		}
-		if (pci_match_parse(s, len, &id->match, &why) < 0) {
+		if (pci_match_parse(s, len, kind == SEL_IDS_KERNEL, &id->match, &why) < 0) {
 			bad_entry(sel, param, s, len, why);
 			return;
 		}
@@ -151,11 +168,12 @@ static void set_companions(struct selection *sel, const char *param, const char 
 	bool on = true;
 
 	if (val && parse_bool(val, &on) < 0) {
-		char text[64];
+		if (selection_note_bad(sel)) {
+			char text[64];
 
-		log_warn("ignoring %s=%s: not 0 or 1", param,
-			 printable(val, strlen(val), text, sizeof(text)));
-		sel->n_bad++;
+			log_warn("ignoring %s=%s: not 0 or 1", param,
+				 printable(val, strlen(val), text, sizeof(text)));
+		}
 		return;
 	}
 	sel->companions = on;
@@ -170,6 +188,7 @@ void selection_set(struct selection *sel, enum sel_kind kind, const char *label,
 {
 	switch (kind) {
 	case SEL_IDS:
+	case SEL_IDS_KERNEL:
 	case SEL_ADDRS:
 		add_list(sel, kind, label, val);
 		break;

@@ -13,11 +13,15 @@
 /* The longest well-formed entry, "ffffffff:ffffffff:ffffffff:ffffffff:ffffff:ffffff", is 49. */
 #define SEL_ENTRY_MAX 49
 
+/* Malformed entries named one by one; the rest are counted. */
+#define SEL_BAD_LOGGED 16
+
 /* Kernel parameters on x86 are 2 KiB, some architectures allow 4 KiB; room to spare. */
 #define CMDLINE_MAX 32768
 
 enum sel_kind {
 	SEL_IDS,
+	SEL_IDS_KERNEL, /* vfio-pci.ids=, read as the kernel reads it */
 	SEL_ADDRS,
 	SEL_COMPANIONS,
 	SEL_DISABLE,
@@ -47,6 +51,8 @@ struct selection {
 
 void selection_init(struct selection *sel);
 bool selection_empty(const struct selection *sel);
+bool selection_note_bad(struct selection *sel);
+void selection_report(const struct selection *sel);
 void selection_set(struct selection *sel, enum sel_kind kind, const char *label, const char *val);
 bool selection_apply(struct selection *sel, const char *param, char *val);
 void selection_parse_cmdline(struct selection *sel, char *cmdline);

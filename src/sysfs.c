@@ -82,7 +82,7 @@ int sysfs_scan(struct sysfs *sys)
 	sys->devices = openat(sys->root, "sys/bus/pci/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sys->devices < 0)
 		return -errno;
-	fd = dup(sys->devices);
+	fd = fcntl(sys->devices, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	dir = fdopendir(fd);
@@ -105,6 +105,19 @@ int sysfs_scan(struct sysfs *sys)
 		return r;
 	qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_dev);
 	return 0;
+}
+
+/*
+ * Driver names are C identifiers with the odd '-' ("vfio-pci"); anything
+ * else in a uevent would end up in the log and in the record verbatim.
+ */
+static bool is_driver_name(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
 }
 
 static int parse_id_pair(const char *s, uint16_t *a, uint16_t *b)
@@ -130,7 +143,7 @@ static int parse_uevent_line(struct pci_dev *dev, char *line, unsigned int *seen
 	if (strcmp(line, "DRIVER") == 0) {
 		size_t len = strlen(val);
 
-		if (len == 0 || len >= sizeof(dev->driver) || strchr(val, '/'))
+		if (len == 0 || len >= sizeof(dev->driver) || !is_driver_name(val))
 			return -EINVAL;
 		memcpy(dev->driver, val, len + 1);
 	} else if (strcmp(line, "PCI_CLASS") == 0) {
@@ -277,12 +290,24 @@ bool sysfs_has_iommu_groups(struct sysfs *sys)
 	return dir_has_entries(sys->root, "sys/kernel/iommu_groups");
 }
 
-bool sysfs_has_driver(struct sysfs *sys, const char *driver)
+static bool dir_exists(struct sysfs *sys, const char *fmt, const char *name)
 {
 	char path[DRIVER_NAME_MAX + 32];
 	struct stat st;
 
-	if (path_join(path, sizeof(path), "sys/bus/pci/drivers/%s", driver) < 0)
+	if (path_join(path, sizeof(path), fmt, name) < 0)
 		return false;
 	return fstatat(sys->root, path, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A PCI driver is registered (loaded, or built in). */
+bool sysfs_has_driver(struct sysfs *sys, const char *driver)
+{
+	return dir_exists(sys, "sys/bus/pci/drivers/%s", driver);
+}
+
+/* A module is loaded, or built in with parameters (vfio_iommu_type1 has some). */
+bool sysfs_has_module(struct sysfs *sys, const char *module)
+{
+	return dir_exists(sys, "sys/module/%s", module);
 }

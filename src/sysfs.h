@@ -46,5 +46,6 @@ int sysfs_dev_path(const struct pci_dev *dev, const char *attr, char *buf, size_
 int sysfs_driver_of(struct sysfs *sys, const struct pci_dev *dev, char *buf, size_t size);
 bool sysfs_has_iommu_groups(struct sysfs *sys);
 bool sysfs_has_driver(struct sysfs *sys, const char *driver);
+bool sysfs_has_module(struct sysfs *sys, const char *module);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -31,6 +32,23 @@ ssize_t read_full(int fd, void *buf, size_t size)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+/*
+ * One write() of the whole buffer, for sysfs attributes and /dev/kmsg
+ * records: a second write of the tail would be a second store or a second
+ * log record, so a short write is an error, not something to resume.
+ */
+int write_once(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
 }
 
 int write_full(int fd, const void *buf, size_t len)
@@ -90,7 +108,7 @@ int write_attr_at(int dirfd, const char *path, const char *value)
 	fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	r = write_full(fd, value, strlen(value));
+	r = write_once(fd, value, strlen(value));
 	if (close(fd) < 0 && r == 0 && errno != EINTR)
 		r = -errno;
 	return r;
@@ -231,10 +249,16 @@ const char *printable(const char *s, size_t len, char *buf, size_t size)
 			memcpy(buf + o, ellipsis, sizeof(ellipsis));
 			return buf;
 		}
-		if (need == 1)
+		if (need == 1) {
 			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		} else {
+			static const char hex[] = "0123456789abcdef";
+
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 0xf];
+		}
 	}
 	buf[o] = '\0';
 	return buf;
@@ -254,4 +278,74 @@ int path_join(char *buf, size_t size, const char *fmt, ...)
 	if ((size_t)n >= size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* mkdir -p of @path's parent directories, relative to @dirfd. */
+static int make_parents_at(int dirfd, const char *path)
+{
+	char buf[PATH_BUF_MAX];
+	char *slash;
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (slash = strchr(buf, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdirat(dirfd, buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+	}
+	return 0;
+}
+
+/*
+ * Replace a file we own with @content, atomically: a temporary file beside
+ * it, fsync, rename over it, fsync the directory.  A reader sees the old
+ * file or the new one, never half of one.  Returns 1 when written, 0 when
+ * the file already held exactly @content (left untouched), or -errno.
+ */
+int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_t mode)
+{
+	static char old[ATTR_MAX * 4];
+	char tmp[PATH_BUF_MAX], dir[PATH_BUF_MAX];
+	size_t len = strlen(content);
+	const char *slash;
+	ssize_t n;
+	int fd, r;
+
+	n = read_file_at(dirfd, path, old, sizeof(old));
+	if (n >= 0 && (size_t)n == len && memcmp(old, content, len) == 0)
+		return 0;
+	r = make_parents_at(dirfd, path);
+	if (r < 0)
+		return r;
+	r = path_join(tmp, sizeof(tmp), "%s.vfiopt-tmp.%ld", path, (long)getpid());
+	if (r < 0)
+		return r;
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+		    mode);
+	if (fd < 0)
+		return -errno;
+	r = write_full(fd, content, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	/* The rename itself must reach the disk before we say "written". */
+	slash = strrchr(path, '/');
+	if (slash && path_join(dir, sizeof(dir), "%.*s", (int)(slash - path), path) == 0) {
+		fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+	return 1;
 }

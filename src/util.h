@@ -11,12 +11,16 @@
 
 /* Big enough for any sysfs attribute we read (they are one page at most). */
 #define ATTR_MAX 4096
+/* Paths we build are short: /etc/default/grub.d/vfiopt.cfg and the like. */
+#define PATH_BUF_MAX 512
 
 ssize_t read_full(int fd, void *buf, size_t size);
+int write_once(int fd, const void *buf, size_t len);
 int write_full(int fd, const void *buf, size_t len);
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int write_attr_at(int dirfd, const char *path, const char *value);
 int read_link_name_at(int dirfd, const char *path, char *buf, size_t size);
+int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_t mode);
 
 int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out);
 int parse_uint(const char *s, unsigned long max, unsigned long *out);

@@ -8,5 +8,6 @@
 #define EXIT_USAGE 2
 
 int verb_claim(int argc, char **argv);
+int verb_setup(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-demo.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 cp -a "$here/trees/desktop/." "$root/"
+mkdir -p "$root/run" "$root/etc"
 
 show() {
 	local addr d drv

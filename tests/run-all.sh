@@ -33,9 +33,10 @@ run_check() {
 }
 
 shell_files() {
-	git ls-files | while read -r f; do
-		[ -f "$f" ] && head -c 64 "$f" | grep -qE '^#!.*(ba)?sh|^# shellcheck shell=' && echo "$f"
-	done
+	find . -path ./.git -prune -o -path ./tests/trees -prune -o -type f -print | sort |
+		while read -r f; do
+			head -c 64 "$f" | grep -qE '^#!.*(ba)?sh|^# shellcheck shell=' && echo "$f"
+		done
 }
 
 is_static() {
@@ -44,6 +45,9 @@ is_static() {
 
 echo "# unit: vfiopt claim on fake sysfs trees"
 count < <(tests/unit/claim.sh "$VFIOPT")
+
+echo "# unit: vfiopt setup on fake roots"
+count < <(tests/unit/setup.sh "$VFIOPT")
 
 echo "# fuzz: the command line parser under ASan and UBSan"
 count < <(run_check "parser survives the corpus and 200000 generated inputs" \
@@ -63,6 +67,9 @@ install_roundtrip() {
 	rm -rf "$dest"
 	return $rc
 }
+
+echo "# initramfs: Debian's dracut, Debian's kernels"
+count < <(tests/initramfs/run.sh)
 
 echo "# build and lint"
 count < <(

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_addr_roundtrip(&a);
 	else if (!why)
 		abort();
-	if (pci_match_parse((const char *)data, size, &m, &why) < 0 && !why)
+	if (pci_match_parse((const char *)data, size, size & 1, &m, &why) < 0 && !why)
 		abort();
 	return 0;
 }

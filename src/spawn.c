@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Run modprobe (kmod's in a dracut initramfs, busybox's in others) with a
- * deadline: a module whose init hangs must not hang the boot with it.
+ * Run other programs (modprobe in the initramfs, update-grub and dracut for
+ * setup --apply) directly, never through a shell, and with a deadline: a
+ * module whose init hangs must not hang the boot with it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,42 +14,33 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "modprobe.h"
+#include "spawn.h"
 #include "util.h"
 
-#define MODPROBE_ARGS_MAX 8
-
 /*
- * Where modprobe lives differs between distributions and initramfs
- * generators, and PATH may be unset that early: try the usual places,
- * then PATH.
+ * Where modprobe (or dracut) lives differs between distributions and
+ * initramfs generators, and PATH may be unset that early: try the usual
+ * places, then PATH.
  */
-const char *modprobe_find(void)
+int find_program(const char *name, char *buf, size_t size)
 {
-	static const char *const fixed[] = {
-		"/usr/sbin/modprobe",
-		"/sbin/modprobe",
-		"/usr/bin/modprobe",
-		"/bin/modprobe",
-	};
-	static char found[256];
+	static const char *const fixed[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
 	const char *path = getenv("PATH");
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fixed); i++)
-		if (access(fixed[i], X_OK) == 0)
-			return fixed[i];
+		if (path_join(buf, size, "%s/%s", fixed[i], name) == 0 && access(buf, X_OK) == 0)
+			return 0;
 	while (path && *path) {
 		const char *colon = strchr(path, ':');
 		int len = colon ? (int)(colon - path) : (int)strlen(path);
 
 		if (len > 0 && path[0] == '/' &&
-		    path_join(found, sizeof(found), "%.*s/modprobe", len, path) == 0 &&
-		    access(found, X_OK) == 0)
-			return found;
+		    path_join(buf, size, "%.*s/%s", len, path, name) == 0 && access(buf, X_OK) == 0)
+			return 0;
 		path = colon ? colon + 1 : NULL;
 	}
-	return NULL;
+	return -ENOENT;
 }
 
 static long ms_since(const struct timespec *start)
@@ -83,23 +75,19 @@ static int wait_bounded(pid_t pid, const sigset_t *chld, unsigned int timeout_ms
 	}
 }
 
-/* modprobe -a MODULE...; 0 when it exits 0, -errno or -EIO otherwise. */
-int modprobe_run(const char *prog, const char *const modules[], unsigned int timeout_ms)
+/*
+ * Run argv[0] with argv, wait at most @timeout_ms.  0 when it exits 0,
+ * -errno when it cannot be run, -ETIMEDOUT, or -EIO for a failure status.
+ */
+int run_command(const char *const argv[], unsigned int timeout_ms)
 {
-	const char *argv[MODPROBE_ARGS_MAX + 3];
+	const char *prog = argv[0];
 	sigset_t chld, old;
-	unsigned int n = 0;
 	int status, r;
 	pid_t pid;
 
 	if (access(prog, X_OK) < 0)
 		return -errno;
-	argv[n++] = prog;
-	argv[n++] = "-a";
-	for (; *modules && n < ARRAY_SIZE(argv) - 1; modules++)
-		argv[n++] = *modules;
-	argv[n] = NULL;
-
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);

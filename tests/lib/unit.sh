@@ -1,0 +1,87 @@
+# shellcheck shell=bash
+# What the unit suites share: a fresh copy of the desktop tree per test, a
+# snapshot to diff against, and expectations on files, links and the
+# kernel log.  Sourced after tap.sh, with $here set to tests/.
+# shellcheck disable=SC2034,SC2154 # shared with the suites that source it
+
+FAKE_MODPROBE=$here/lib/fake-modprobe
+work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-unit.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# A fresh copy of a committed tree, and a snapshot of it to diff against.
+setup() {
+	T=$(mktemp -d "$work/t.XXXXXX")
+	cp -a "$here/trees/desktop/." "$T/"
+	# git keeps no empty directories: the ones every root has.
+	mkdir -p "$T/run" "$T/etc"
+	export FAKE_SYSROOT=$T FAKE_MODPROBE_LOG=$T.modprobe
+	: >"$FAKE_MODPROBE_LOG"
+	snapshot >"$T.before"
+}
+
+snapshot() {
+	(
+		cd "$T" || exit
+		find . -type f -print0 | sort -z | xargs -0 md5sum
+		find . -type l -printf '%p -> %l\n' | sort
+		find . -type d | sort
+	)
+}
+
+# The real path of a device's attribute, relative to the tree.
+dev() {
+	local d
+	d=$(cd "$T/sys/bus/pci/devices/$1" && pwd -P) || return
+	echo ".${d#"$T"}${2:+/$2}"
+}
+
+changed() {
+	snapshot >"$T.after"
+	diff "$T.before" "$T.after" | sed -n 's/^[<>] //p' |
+		awk '$2 == "->" || NF == 1 { print $1; next } { print $2 }' | sort -u
+}
+
+expect_status() {
+	expect_eq "exit status" "$status" "$1"
+	[ "$status" = "$1" ] || tap_fail "stderr: $(cat "$T.err")"
+}
+
+expect_kmsg() { # EXTENDED-REGEX
+	grep -qE -- "$1" "$T/dev/kmsg" || tap_fail "no kernel log line matches /$1/" "log: $(cat "$T/dev/kmsg")"
+}
+
+expect_no_kmsg() {
+	! grep -qE -- "$1" "$T/dev/kmsg" || tap_fail "a kernel log line matches /$1/: $(grep -E -- "$1" "$T/dev/kmsg")"
+}
+
+expect_override() { # ADDR VALUE
+	expect_eq "$1 driver_override" "$(cat "$T/sys/bus/pci/devices/$1/driver_override")" "$2"
+}
+
+expect_driver() { # ADDR NAME ("" for none)
+	local link=$T/sys/bus/pci/devices/$1/driver got=
+	[ -L "$link" ] && got=$(basename "$(readlink "$link")")
+	expect_eq "$1 driver" "$got" "$2"
+}
+
+expect_file() { # PATH-IN-TREE CONTENT
+	expect_eq "$1" "$(cat "$T/$1" 2>&1)" "$2"
+}
+
+expect_record() { # LINE...
+	local want
+	want=$(printf '%s\n' "# vfiopt claim record v1: address ids reason previous-driver result" "$@")
+	expect_eq "run/vfiopt/claimed" "$(cat "$T/run/vfiopt/claimed" 2>&1)" "$want"
+}
+
+# The exact set of paths the run changed (files, links, directories).
+expect_changed() { # PATH...
+	local want
+	want=$(printf '%s\n' "$@" | sed '/^$/d' | sort -u | tr '\n' ' ')
+	expect_eq "changed paths" "$(changed | tr '\n' ' ')" "$want"
+}
+
+expect_modprobe_calls() { # N
+	expect_eq "modprobe calls" "$(wc -l <"$FAKE_MODPROBE_LOG")" "$1"
+}
+
