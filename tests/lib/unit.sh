@@ -85,3 +85,41 @@ expect_modprobe_calls() { # N
 	expect_eq "modprobe calls" "$(wc -l <"$FAKE_MODPROBE_LOG")" "$1"
 }
 
+
+# traced ARGS...: run the claim under strace; writes() then lists, in
+# order, each store the claim made under the tree's sys/ as "PATH <- VALUE"
+# (links resolved, as the kernel would see them) and each program it ran
+# as "exec NAME".  The fake tree cannot show a store that a later one
+# overwrote; strace can.
+traced() {
+	strace -f -y -qq -s 256 -e trace=write,execve,clone,clone3,fork,vfork -o "$T.strace" \
+		"$VFIOPT" claim --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
+	status=$?
+}
+
+writes() {
+	local main
+	main=$(awk 'NR == 1 { print $1 }' "$T.strace")
+	awk -v main="$main" -v root="$T/" '
+		$1 == main && $2 ~ /^write\(/ {
+			if (!match($0, /<[^>]*>/)) next
+			path = substr($0, RSTART + 1, RLENGTH - 2)
+			if (index(path, root "sys/") != 1) next
+			rest = substr($0, RSTART + RLENGTH)
+			match(rest, /"[^"]*"/)
+			print substr(path, length(root) + 1) " <- " substr(rest, RSTART + 1, RLENGTH - 2)
+		}
+		# Children of the claim itself, not what they run in turn.
+		$1 == main && $2 ~ /^(clone|clone3|fork|vfork)\(/ && $NF ~ /^[0-9]+$/ {
+			child[$NF] = 1
+		}
+		($1 in child) && $2 ~ /^execve\(/ && $0 ~ /= 0$/ {
+			match($0, /"[^"]*"/)
+			n = split(substr($0, RSTART + 1, RLENGTH - 2), parts, "/")
+			print "exec " parts[n]
+		}' "$T.strace"
+}
+
+expect_writes() { # LINE...
+	expect_eq "stores, in order" "$(writes)" "$(printf '%s\n' "$@")"
+}

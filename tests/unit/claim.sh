@@ -322,6 +322,115 @@ test_proc_cmdline() {
 	expect_driver 0000:03:00.0 vfio-pci
 }
 
+# The exact stores, in order: overrides and unbinds, one modprobe, probes.
+test_store_sequence() {
+	setup
+	traced --modprobe "$FAKE_MODPROBE" --cmdline "vfiopt.ids=10de:1b80 vfiopt.addrs=00:14.0"
+	expect_status 0
+	expect_writes \
+		"$(dev 0000:00:14.0 driver_override | cut -c3-) <- vfio-pci" \
+		"sys/bus/pci/drivers/xhci_hcd/unbind <- 0000:00:14.0" \
+		"$(dev 0000:01:00.0 driver_override | cut -c3-) <- vfio-pci" \
+		"$(dev 0000:01:00.1 driver_override | cut -c3-) <- vfio-pci" \
+		"sys/bus/pci/drivers/snd_hda_intel/unbind <- 0000:01:00.1" \
+		"exec fake-modprobe" \
+		"sys/bus/pci/drivers_probe <- 0000:00:14.0" \
+		"sys/bus/pci/drivers_probe <- 0000:01:00.0" \
+		"sys/bus/pci/drivers_probe <- 0000:01:00.1"
+}
+
+# The uevent said no driver, but one bound since (the race): the link wins.
+test_late_driver_is_unbound() {
+	setup
+	sed -i '/^DRIVER=/d' "$T/sys/bus/pci/devices/0000:03:00.0/uevent"
+	traced --modprobe "$FAKE_MODPROBE" --cmdline "vfiopt.addrs=03:00.0"
+	expect_status 0
+	expect_writes "$(dev 0000:03:00.0 driver_override | cut -c3-) <- vfio-pci" \
+		"sys/bus/pci/drivers/e1000e/unbind <- 0000:03:00.0" \
+		"exec fake-modprobe" \
+		"sys/bus/pci/drivers_probe <- 0000:03:00.0"
+	expect_record "0000:03:00.0 8086:10d3 addr e1000e claimed"
+}
+
+test_all_bridges_refused() {
+	setup
+	claim --cmdline "vfiopt.addrs=00:00.0,00:1f.0"
+	expect_status 1
+	expect_kmsg '^<4>vfiopt: 0000:00:00.0 \[8086:3e30\] is a bridge \(class 060000\): refusing to claim it$'
+	expect_kmsg '^<4>vfiopt: 0000:00:1f.0 \[8086:a305\] is a bridge \(class 060100\): refusing to claim it$'
+	expect_override 0000:00:00.0 '(null)'
+	expect_driver 0000:00:00.0 skl_uncore
+}
+
+test_wildcards() {
+	setup
+	claim --cmdline "vfiopt.ids=ffffffff:ffffffff"
+	expect_status 2
+	expect_kmsg 'ignoring vfiopt.ids entry "ffffffff:ffffffff": matches every device: name a vendor or a class and mask'
+	expect_changed ./dev/kmsg
+	# Any vendor is fine with a class: every USB 3 controller.
+	setup
+	claim --cmdline "vfiopt.ids=ffffffff:ffffffff:ffffffff:ffffffff:0c0330:ffffff"
+	expect_status 0
+	expect_record "0000:00:14.0 8086:a36d id xhci_hcd claimed"
+}
+
+# vfio-pci.ids= is read as the kernel reads it, so vfiopt claims what
+# vfio-pci itself would; vfiopt.ids= keeps the strict reading.
+test_kernel_ids_semantics() {
+	setup
+	claim --cmdline "vfio-pci.ids=0x10de:0x10f0:ffffffff:ffffffff:030000 vfiopt.companions=0"
+	expect_status 0
+	expect_kmsg '0000:01:00.1 \[10de:10f0\] selected by vfio_pci.ids=0x10de:0x10f0:ffffffff:ffffffff:030000'
+	expect_driver 0000:01:00.1 vfio-pci
+	setup
+	claim --cmdline "vfiopt.ids=0x10de:10f0"
+	expect_status 2
+	expect_kmsg 'ignoring vfiopt.ids entry "0x10de:10f0": the vendor is not 1-4 hex digits'
+}
+
+test_flood_is_capped() {
+	setup
+	claim --cmdline "vfiopt.ids=$(head -c 30000 /dev/zero | tr '\0' ,)"
+	expect_status 2
+	expect_eq "named entries" "$(grep -c 'empty entry' "$T/dev/kmsg")" 16
+	expect_kmsg '^<4>vfiopt: 29985 more malformed entries not shown$'
+	expect_eq "kernel log lines" "$(wc -l <"$T/dev/kmsg")" 18
+}
+
+test_modprobe_deadline() {
+	setup
+	printf '#!/bin/sh\nexec sleep 60\n' >"$T.hang"
+	chmod +x "$T.hang"
+	claim --modprobe "$T.hang" --modprobe-timeout 1 --cmdline "vfiopt.addrs=03:00.0"
+	expect_status 1
+	expect_kmsg "^<4>vfiopt: $T.hang did not finish in 1000 ms; killed it\$"
+	expect_override 0000:03:00.0 vfio-pci
+	"$VFIOPT" claim --modprobe-timeout 0 --cmdline x >/dev/null 2>&1
+	expect_eq "--modprobe-timeout 0" "$?" 2
+}
+
+test_selected_twice_and_rd_aliases() {
+	setup
+	claim --cmdline "vfiopt.addrs=01:00.0 vfiopt.ids=10de:1b80 rd.vfiopt.addrs=03:00.0 rd.vfiopt.ids=8086:a36d rd.vfiopt.companions=0"
+	expect_status 0
+	expect_eq "selection lines for 01:00.0" "$(grep -c '0000:01:00.0 .*selected by' "$T/dev/kmsg")" 1
+	expect_record "0000:00:14.0 8086:a36d id xhci_hcd claimed" \
+		"0000:01:00.0 10de:1b80 addr - claimed" \
+		"0000:03:00.0 8086:10d3 addr e1000e claimed"
+}
+
+# A second run finds its devices on vfio-pci; the record keeps the driver
+# they had before the first.
+test_rerun_keeps_previous_driver() {
+	setup
+	claim --cmdline "vfiopt.addrs=03:00.0"
+	claim --cmdline "vfiopt.addrs=03:00.0"
+	expect_status 0
+	expect_kmsg '0000:03:00.0 \[8086:10d3\] is already on vfio-pci'
+	expect_record "0000:03:00.0 8086:10d3 addr e1000e already"
+}
+
 # /etc/vfiopt.conf under the root: read first, the command line adds to it.
 test_config_file() {
 	setup
@@ -552,6 +661,15 @@ run_test "vfiopt.disable" test_disable
 run_test "the kernel's vfio-pci.ids= is honoured" test_kernel_vfio_pci_ids
 run_test "kernel quoting rules, repeats, and --" test_quoting_and_repeats
 run_test "reads /proc/cmdline under --sysroot" test_proc_cmdline
+run_test "the exact stores, in order (strace)" test_store_sequence
+run_test "a driver that bound after the uevent was read is unbound" test_late_driver_is_unbound
+run_test "host and ISA bridges are refused too" test_all_bridges_refused
+run_test "an id of any vendor needs a class" test_wildcards
+run_test "vfio-pci.ids= is read as the kernel reads it" test_kernel_ids_semantics
+run_test "a flood of malformed entries is named 16 times, then counted" test_flood_is_capped
+run_test "a hung modprobe is killed at its deadline" test_modprobe_deadline
+run_test "a device selected twice; rd.vfiopt.* aliases" test_selected_twice_and_rd_aliases
+run_test "a second run keeps the first run's previous driver" test_rerun_keeps_previous_driver
 run_test "/etc/vfiopt.conf, and the command line on top of it" test_config_file
 run_test "a malformed or oversized /etc/vfiopt.conf" test_config_file_malformed
 run_test "each malformed entry is named and ignored" test_malformed
