@@ -47,9 +47,9 @@ src/%.o: src/%.c $(HDRS)
 check: vfiopt tests/fuzz/fuzz-smoke
 	tests/run-all.sh ./vfiopt
 
-# A first look without a reboot; the QEMU boot is the real proof.
+# Boot the stand-in machine in QEMU without and with vfiopt, and show the GPU.
 demo: vfiopt
-	tests/demo-fake.sh ./vfiopt
+	tests/demo.sh
 
 bench: vfiopt
 	tests/bench/run.sh ./vfiopt

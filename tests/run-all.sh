@@ -71,6 +71,9 @@ install_roundtrip() {
 echo "# initramfs: Debian's dracut, Debian's kernels"
 count < <(tests/initramfs/run.sh)
 
+echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
+count < <(tests/boot/run.sh)
+
 echo "# build and lint"
 count < <(
 	run_check "make install and uninstall with DESTDIR and PREFIX" install_roundtrip

@@ -1,0 +1,175 @@
+#!/bin/bash
+# The proof in a real boot: Debian's kernel and an initramfs from Debian's
+# dracut boot the stand-in machine in QEMU (see tests/lib/boot.sh), and the
+# guest reports every PCI device's driver and driver_override, /dev/vfio,
+# the vfiopt lines of its kernel log and the claim record.  Each scenario
+# asserts on that report.  Without the claim, bochs-drm and snd_hda_intel
+# take the stand-in GPU and its audio (scenario 3): the race is real.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/kernels.sh
+. "$top/tests/lib/kernels.sh"
+# shellcheck source=tests/lib/dracut.sh
+. "$top/tests/lib/dracut.sh"
+# shellcheck source=tests/lib/boot.sh
+. "$top/tests/lib/boot.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-boot.XXXXXX")
+keep=${VFIOPT_BOOT_LOGS:-$top/tests/boot/logs}
+trap 'rm -rf "$work"' EXIT
+
+expect_dev() { # LOG ADDR DRIVER OVERRIDE
+	expect_eq "$2 driver" "$(dev_field "$1" "$2" driver)" "$3"
+	expect_eq "$2 driver_override" "$(dev_field "$1" "$2" override)" "$4"
+}
+
+expect_report() { # LOG EXTENDED-REGEX
+	report "$1" | grep -qE -- "$2" || tap_fail "the guest did not report /$2/"
+}
+
+expect_no_report() {
+	! report "$1" | grep -qE -- "$2" || tap_fail "the guest reported /$2/"
+}
+
+# boot NAME SERIES IMAGE CMDLINE [--no-iommu]: one boot of the stand-in
+# machine; its serial log is kept under $keep when the test fails.
+boot() {
+	local name=$1
+	shift
+	LOG=$work/$name.log
+	if ! boot_run "$LOG" "$@"; then
+		tap_fail "the guest did not report (timeout ${BOOT_TIMEOUT}s, or it did not boot)" \
+			"$(tail -n 15 "$LOG" 2>/dev/null | tr -d '\r')" "$(cat "$LOG.qemu" 2>/dev/null)"
+	fi
+}
+
+keep_log_on_failure() {
+	if [ "$tap_failed" != 0 ] && [ -f "${LOG:-}" ]; then
+		mkdir -p "$keep"
+		cp "$LOG" "$keep/"
+		tap_fail "serial log kept: $keep/${LOG##*/}"
+	fi
+}
+
+# 1. vfiopt.ids= of the stand-in GPU: it and its audio function end on
+#    vfio-pci, /dev/vfio/GROUP exists, both NICs keep e1000e.
+scenario_ids() {
+	local series=$1 init=$2 group
+	boot "ids-$series-$init" "$series" "$work/$series-$init.img" "intel_iommu=on vfiopt.ids=1234:1111"
+	expect_dev "$LOG" "$GPU" vfio-pci vfio-pci
+	expect_dev "$LOG" "$GPU_AUDIO" vfio-pci vfio-pci
+	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	expect_dev "$LOG" "$NIC2" e1000e '(null)'
+	group=$(dev_field "$LOG" "$GPU" group)
+	expect_eq "the audio function's group" "$(dev_field "$LOG" "$GPU_AUDIO" group)" "$group"
+	expect_report "$LOG" "^VFIO $group\$"
+	expect_report "$LOG" "vfiopt: $GPU \\[1234:1111\\] selected by vfiopt.ids=1234:1111\$"
+	expect_report "$LOG" "vfiopt: $GPU_AUDIO \\[8086:293e\\] taken along with $GPU \\(same slot, IOMMU group $group\\)\$"
+	expect_report "$LOG" "vfiopt: $GPU \\[1234:1111\\] claimed by vfio-pci\$"
+	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - claimed\$"
+	expect_report "$LOG" "^RECORD $GPU_AUDIO 8086:293e companion - claimed\$"
+	# udev loaded the host drivers all the same: they found the devices taken.
+	expect_report "$LOG" '^MODULE bochs '
+	expect_report "$LOG" '^MODULE snd_hda_intel '
+	keep_log_on_failure
+}
+
+# 2. One of two identical NICs, by address.
+scenario_addrs() {
+	boot addrs 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.addrs=00:05.0"
+	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
+	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_report "$LOG" "^RECORD $NIC2 8086:10d3 addr - claimed\$"
+	keep_log_on_failure
+}
+
+# 3. No vfiopt parameter: every device keeps its host driver.
+scenario_none() {
+	boot none 6.1 "$work/6.1-systemd.img" "intel_iommu=on"
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	expect_dev "$LOG" "$NIC2" e1000e '(null)'
+	expect_no_report "$LOG" '^KMSG '
+	expect_no_report "$LOG" '^RECORD '
+	keep_log_on_failure
+}
+
+# 4. The rescue switch.
+scenario_disable() {
+	boot disable 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.ids=1234:1111 vfiopt.disable=1"
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_report "$LOG" 'vfiopt: disabled by vfiopt.disable=1: claiming nothing$'
+	keep_log_on_failure
+}
+
+# 5. Malformed selections: the boot goes on, the errors are in the log.
+scenario_malformed() {
+	boot malformed 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.ids=zzzz:1111 vfiopt.addrs=../../etc,00:03.9"
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	expect_report "$LOG" 'vfiopt: ignoring vfiopt.ids entry "zzzz:1111": the vendor is not 1-4 hex digits$'
+	expect_report "$LOG" 'vfiopt: ignoring vfiopt.addrs entry "../../etc": not an address'
+	expect_report "$LOG" 'vfiopt: ignoring vfiopt.addrs entry "00:03.9": the function is not a digit 0-7$'
+	keep_log_on_failure
+}
+
+# 6. No IOMMU: warned, and the GPU is still kept from bochs-drm.
+scenario_no_iommu() {
+	boot no-iommu 6.1 "$work/6.1-systemd.img" "vfiopt.ids=1234:1111" --no-iommu
+	expect_dev "$LOG" "$GPU" - vfio-pci
+	expect_report "$LOG" 'vfiopt: no IOMMU groups: the IOMMU is off. Add intel_iommu=on'
+	expect_report "$LOG" "vfiopt: $GPU \\[1234:1111\\] is not on vfio-pci: vfio-pci needs an IOMMU group"
+	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - failed\$"
+	keep_log_on_failure
+}
+
+# 7. The selection from /etc/vfiopt.conf, baked into the initramfs.
+scenario_config() {
+	boot config 6.1 "$work/6.1-config.img" "intel_iommu=on"
+	expect_dev "$LOG" "$GPU" vfio-pci vfio-pci
+	expect_dev "$LOG" "$GPU_AUDIO" vfio-pci vfio-pci
+	expect_report "$LOG" "vfiopt: $GPU \\[1234:1111\\] selected by /etc/vfiopt.conf ids=1234:1111\$"
+	keep_log_on_failure
+}
+
+images() {
+	local series init conf=$work/config.conf.d
+	for series in 6.1 6.12; do
+		for init in systemd shell; do
+			boot_initramfs "$work/$series-$init.img" "$series" "$init" || {
+				tap_fail "dracut ($series, $init) failed: $(tail -n 5 "$work/$series-$init.img.log")"
+				return
+			}
+		done
+	done
+	mkdir -p "$conf"
+	cp "$work/conf.d/"* "$conf/"
+	printf '# the stand-in GPU\nids=1234:1111\n' >"$work/vfiopt.conf"
+	echo "vfiopt_config=$work/vfiopt.conf" >"$conf/test-config.conf"
+	DRACUT_CONFDIR=$conf boot_initramfs "$work/6.1-config.img" 6.1 systemd ||
+		tap_fail "dracut (6.1, config) failed: $(tail -n 5 "$work/6.1-config.img.log")"
+}
+
+if ! boot_setup "$work" 2>"$work/setup.err"; then
+	echo "not ok - boot rig setup"
+	sed 's/^/#   /' "$work/setup.err"
+	exit 1
+fi
+run_test "boot: initramfs images from Debian's dracut (6.1, 6.12; systemd, shell)" images
+kernel_fetch 6.1 && echo "# boot: accelerator $(boot_accel)"
+for series in 6.1 6.12; do
+	for init in systemd shell; do
+		run_test "boot $series $init-based: vfiopt.ids= takes the GPU and its audio" \
+			scenario_ids "$series" "$init"
+	done
+done
+run_test "boot: vfiopt.addrs= takes one of two identical NICs" scenario_addrs
+run_test "boot: no vfiopt parameter, every host driver binds (the race is real)" scenario_none
+run_test "boot: vfiopt.disable=1 claims nothing" scenario_disable
+run_test "boot: malformed entries are logged, the boot goes on" scenario_malformed
+run_test "boot: IOMMU off, warned, the GPU kept from bochs-drm" scenario_no_iommu
+run_test "boot: the selection from /etc/vfiopt.conf in the initramfs" scenario_config

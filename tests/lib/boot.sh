@@ -1,0 +1,119 @@
+# shellcheck shell=bash disable=SC2034 # the addresses are for the suites sourcing this
+# The nested QEMU rig: Debian's kernel, an initramfs built by Debian's dracut
+# with the project's module, a small ext4 root whose /init reports what the
+# guest sees over the serial console, and a q35 machine with an emulated
+# Intel IOMMU.  The stand-in for the seed's GPU is QEMU's VGA (1234:1111,
+# bochs-drm's) at 00:03.0 with an ich9-intel-hda (snd_hda_intel's) as
+# function 1 of the same slot, one IOMMU group; two identical e1000e NICs at
+# 00:04.0 and 00:05.0.  Sourced after kernels.sh and dracut.sh.
+
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+GPU=0000:00:03.0
+GPU_AUDIO=0000:00:03.1
+NIC1=0000:00:04.0
+NIC2=0000:00:05.0
+
+# The drivers that race for the stand-in devices, and what the root needs.
+BOOT_DRIVERS="virtio_blk virtio_pci ext4 e1000e snd_hda_intel bochs"
+
+# boot_setup WORK: the dracut base directory, the root image, the accelerator.
+boot_setup() {
+	BOOT_WORK=$1
+	command -v qemu-system-x86_64 >/dev/null || {
+		echo "boot_setup: qemu-system-x86_64 is missing (Debian: qemu-system-x86)" >&2
+		return 1
+	}
+	[ -x /bin/busybox ] || {
+		echo "boot_setup: /bin/busybox is missing (Debian: busybox-static)" >&2
+		return 1
+	}
+	command -v mke2fs >/dev/null || {
+		echo "boot_setup: mke2fs is missing (Debian: e2fsprogs)" >&2
+		return 1
+	}
+	dracut_setup "$BOOT_WORK" || return 1
+	_boot_root || return 1
+}
+
+# A root file system made without mounting anything: mke2fs -d.
+_boot_root() {
+	local top dir=$BOOT_WORK/rootfs
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	rm -rf "$dir"
+	mkdir -p "$dir/bin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/run" "$dir/tmp" "$dir/etc" || return 1
+	cp /bin/busybox "$dir/bin/busybox" || return 1
+	install -m 0755 "$top/tests/boot/guest-init.sh" "$dir/init" || return 1
+	BOOT_ROOT=$BOOT_WORK/root.img
+	rm -f "$BOOT_ROOT"
+	mke2fs -q -t ext4 -d "$dir" "$BOOT_ROOT" 32M >/dev/null
+}
+
+# KVM only when a quick boot shows it works: /dev/kvm may be there and
+# still fail (nested virtualisation).  The kernel panics for want of a
+# root: reaching that panic is the proof.
+boot_accel() {
+	local log=$BOOT_WORK/kvm-probe.log
+	if [ -n "${BOOT_ACCEL:-}" ]; then
+		echo "$BOOT_ACCEL"
+		return
+	fi
+	BOOT_ACCEL=tcg
+	if [ -w /dev/kvm ]; then
+		timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
+			-display none -no-reboot -serial "file:$log" \
+			-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" \
+			-append "console=ttyS0 panic=-1 root=/dev/nonexistent" >/dev/null 2>&1
+		grep -q 'Kernel panic' "$log" 2>/dev/null && BOOT_ACCEL=kvm
+	fi
+	echo "$BOOT_ACCEL"
+}
+
+# boot_initramfs IMAGE SERIES INIT [DRACUT ARGS...]: INIT is systemd or shell.
+boot_initramfs() {
+	local img=$1 series=$2 init=$3
+	shift 3
+	local opts=(--no-hostonly --add drm --add-drivers "$BOOT_DRIVERS" --compress gzip
+		# Big GPU drivers the stand-in machine has no use for: they only slow the boot.
+		--omit-drivers "amdgpu radeon nouveau i915 xe"
+		-o "plymouth crypt lvm mdraid dmraid multipath btrfs resume nfs iscsi nbd fcoe")
+	[ "$init" = shell ] && opts+=(-o systemd)
+	kernel_fetch "$series" || return 1
+	dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" "${opts[@]}" "$@"
+}
+
+# boot_run LOG SERIES IMAGE CMDLINE [--no-iommu]: boot the stand-in machine
+# once; 0 when the guest's report reached the serial log.
+boot_run() {
+	local log=$1 series=$2 img=$3 cmdline=$4 iommu=(-device "intel-iommu,intremap=on")
+	local accel cpu=max
+	[ "${5:-}" = --no-iommu ] && iommu=()
+	kernel_fetch "$series" || return 1
+	accel=$(boot_accel)
+	[ "$accel" = kvm ] && cpu=host
+	rm -f "$log"
+	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 \
+		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" -smp 2 -m 1024 \
+		"${iommu[@]}" -nodefaults -display none -no-reboot -serial "file:$log" \
+		-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" -initrd "$img" \
+		-append "console=ttyS0 root=/dev/vda rw init=/init rd.shell=0 rd.emergency=poweroff panic=-1 $cmdline" \
+		-drive "file=$BOOT_ROOT,if=none,id=root,format=raw,snapshot=on" \
+		-device virtio-blk-pci,drive=root,bus=pcie.0,addr=0x6 \
+		-device VGA,bus=pcie.0,addr=0x3.0,multifunction=on \
+		-device ich9-intel-hda,bus=pcie.0,addr=0x3.1 \
+		-device e1000e,bus=pcie.0,addr=0x4 \
+		-device e1000e,bus=pcie.0,addr=0x5 \
+		>"$log.qemu" 2>&1
+	grep -q '^VFIOPT-REPORT-END' "$log"
+}
+
+# The guest's report, without the kernel's interleaved console lines.
+report() {
+	sed -n '/^VFIOPT-REPORT-BEGIN/,/^VFIOPT-REPORT-END/p' "$1" | tr -d '\r'
+}
+
+# dev_field LOG ADDR driver|override|group
+dev_field() {
+	report "$1" | awk -v addr="$2" -v key="$3" '$1 == "DEV" && $2 == addr {
+		for (i = 5; i <= NF; i++) if (index($i, key "=") == 1) print substr($i, length(key) + 2)
+	}'
+}
