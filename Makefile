@@ -28,7 +28,7 @@ VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstri
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections
 
 SRCS = src/main.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
-	src/spawn.c src/record.c src/setup.c src/util.c
+	src/spawn.c src/record.c src/setup.c src/list.c src/pciids.c src/status.c src/release.c src/check.c src/util.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 

@@ -493,11 +493,7 @@ static void check_groups(struct claim *c)
 /* A firmware framebuffer on the boot GPU keeps its BAR from the VM. */
 static void check_boot_vga(struct claim *c, struct pci_dev *dev)
 {
-	char path[PCI_NAME_MAX + 16], buf[16];
-
-	if ((dev->ids.class >> 16) != PCI_CLASS_DISPLAY ||
-	    sysfs_dev_path(dev, "boot_vga", path, sizeof(path)) < 0 ||
-	    read_file_at(c->sys.devices, path, buf, sizeof(buf)) < 0 || buf[0] != '1')
+	if (!sysfs_is_boot_vga(&c->sys, dev))
 		return;
 	log_notice("%s is the boot VGA device: a firmware framebuffer may hold its memory; "
 		   "add video=efifb:off,vesafb:off to the kernel command line",

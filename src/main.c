@@ -17,6 +17,11 @@ static const struct verb {
 } verbs[] = {
 	{ "claim", verb_claim,
 	  "claim the devices selected on the kernel command line (initramfs)" },
+	{ "list", verb_list, "list PCI devices by IOMMU group, with their drivers" },
+	{ "check", verb_check,
+	  "check that passthrough can work here, with the fix for each problem" },
+	{ "status", verb_status, "what the early claim did on this boot, and what holds it now" },
+	{ "release", verb_release, "give devices back to their host drivers" },
 	{ "setup", verb_setup, "write the GRUB and dracut configuration for a selection" },
 };
 

@@ -79,14 +79,6 @@ static bool any_match(struct setup *s, const struct pci_match *m)
 	return found;
 }
 
-static bool is_boot_vga(struct setup *s, const struct pci_dev *dev)
-{
-	char path[PCI_NAME_MAX + 16], buf[16];
-
-	return sysfs_dev_path(dev, "boot_vga", path, sizeof(path)) == 0 &&
-	       read_file_at(s->sys.devices, path, buf, sizeof(buf)) > 0 && buf[0] == '1';
-}
-
 /* Every entry must name a present device, unless --force. */
 static int check_selection(struct setup *s)
 {
@@ -116,13 +108,13 @@ static int check_selection(struct setup *s)
 		struct pci_dev *dev = &s->sys.devs[d];
 		bool selected = false;
 
-		if (!dev->loaded || (dev->ids.class >> 16) != PCI_CLASS_DISPLAY)
+		if (!dev->loaded)
 			continue;
 		for (i = 0; i < s->sel.n_ids && !selected; i++)
 			selected = pci_match_ids(&s->sel.ids[i].match, &dev->ids);
 		for (i = 0; i < s->sel.n_addrs && !selected; i++)
 			selected = pci_addr_cmp(&s->sel.addrs[i].addr, &dev->addr) == 0;
-		if (selected && is_boot_vga(s, dev)) {
+		if (selected && sysfs_is_boot_vga(&s->sys, dev)) {
 			printf("  %s is the boot VGA: adding video=efifb:off,vesafb:off\n",
 			       dev->name);
 			s->boot_vga = true;

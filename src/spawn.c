@@ -5,6 +5,8 @@
  * module whose init hangs must not hang the boot with it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,4 +123,68 @@ int run_command(const char *const argv[], unsigned int timeout_ms)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return -ENOEXEC;
 	return -EIO;
+}
+
+/*
+ * Run argv[0] and keep the first @size - 1 bytes of what it prints, for a
+ * look at its output (lsinitrd).  Reads until EOF or @timeout_ms; the
+ * command is killed if it is still running then.  0 or -errno.
+ */
+int run_capture(const char *const argv[], char *buf, size_t size, unsigned int timeout_ms)
+{
+	struct timespec start;
+	size_t len = 0;
+	int pipefd[2], status, r = 0;
+	pid_t pid;
+
+	if (size == 0 || access(argv[0], X_OK) < 0)
+		return size == 0 ? -EINVAL : -errno;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (dup2(pipefd[1], STDOUT_FILENO) < 0 ||
+		    (null >= 0 && dup2(null, STDERR_FILENO) < 0))
+			_exit(127);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		long left = (long)timeout_ms - ms_since(&start);
+		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+		char sink[4096];
+		ssize_t n;
+
+		if (left <= 0) {
+			r = -ETIMEDOUT;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		/* Past the buffer, keep draining so the command is not blocked. */
+		n = len < size - 1 ? read(pipefd[0], buf + len, size - 1 - len)
+				   : read(pipefd[0], sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (len < size - 1)
+			len += (size_t)n;
+	}
+	close(pipefd[0]);
+	buf[len] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return r;
 }

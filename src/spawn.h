@@ -9,5 +9,6 @@
 
 int find_program(const char *name, char *buf, size_t size);
 int run_command(const char *const argv[], unsigned int timeout_ms);
+int run_capture(const char *const argv[], char *buf, size_t size, unsigned int timeout_ms);
 
 #endif

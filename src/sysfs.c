@@ -311,3 +311,32 @@ bool sysfs_has_module(struct sysfs *sys, const char *module)
 {
 	return dir_exists(sys, "sys/module/%s", module);
 }
+
+/* A device attribute as a string, without its newline. */
+int sysfs_read_attr(struct sysfs *sys, const struct pci_dev *dev, const char *attr, char *buf,
+		    size_t size)
+{
+	char path[PCI_NAME_MAX + 32];
+	ssize_t n;
+	int r;
+
+	r = sysfs_dev_path(dev, attr, path, sizeof(path));
+	if (r < 0)
+		return r;
+	n = read_file_at(sys->devices, path, buf, size);
+	if (n < 0)
+		return (int)n;
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* The device the firmware set up as the console (boot_vga reads 1). */
+bool sysfs_is_boot_vga(struct sysfs *sys, const struct pci_dev *dev)
+{
+	char buf[16];
+
+	return (dev->ids.class >> 16) == PCI_CLASS_DISPLAY &&
+	       sysfs_read_attr(sys, dev, "boot_vga", buf, sizeof(buf)) == 0 &&
+	       strcmp(buf, "1") == 0;
+}

@@ -45,6 +45,9 @@ struct pci_dev *sysfs_find(struct sysfs *sys, const struct pci_addr *addr);
 int sysfs_dev_path(const struct pci_dev *dev, const char *attr, char *buf, size_t size);
 int sysfs_driver_of(struct sysfs *sys, const struct pci_dev *dev, char *buf, size_t size);
 bool sysfs_has_iommu_groups(struct sysfs *sys);
+int sysfs_read_attr(struct sysfs *sys, const struct pci_dev *dev, const char *attr, char *buf,
+		    size_t size);
+bool sysfs_is_boot_vga(struct sysfs *sys, const struct pci_dev *dev);
 bool sysfs_has_driver(struct sysfs *sys, const char *driver);
 bool sysfs_has_module(struct sysfs *sys, const char *module);
 

@@ -95,6 +95,61 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 	return n;
 }
 
+/* The start of a file, however long it is (/proc/interrupts, /proc/iomem). */
+ssize_t read_prefix_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if (size < 1)
+		return -EINVAL;
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	n = read_full(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * Whether a file, however large (modules.dep), holds @needle: read in
+ * chunks that overlap by the needle's length.  1, 0, or -errno.
+ */
+int file_contains_at(int dirfd, const char *path, const char *needle)
+{
+	char buf[8192];
+	size_t keep = 0, len = strlen(needle);
+	int fd, found;
+
+	if (len == 0 || len >= sizeof(buf) / 2)
+		return -EINVAL;
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read_full(fd, buf + keep, sizeof(buf) - keep);
+		size_t have;
+
+		if (n <= 0) {
+			found = n < 0 ? (int)n : 0;
+			break;
+		}
+		have = keep + (size_t)n;
+		if (memmem(buf, have, needle, len)) {
+			found = 1;
+			break;
+		}
+		/* Keep the last len - 1 bytes: the needle may start there. */
+		keep = have < len - 1 ? have : len - 1;
+		memmove(buf, buf + have - keep, keep);
+	}
+	close(fd);
+	return found;
+}
+
 /*
  * Store @value into an existing sysfs attribute in one write(), as the
  * kernel wants.  Never O_CREAT: an attribute that is missing means the
@@ -168,6 +223,27 @@ int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out)
 		v = (v << 4) | (uint32_t)d;
 	}
 	*out = v;
+	return 0;
+}
+
+/*
+ * "0x" and up to 16 hex digits (sysfs resource files, /proc/iomem without
+ * the 0x); *end is left after them.  strtoull would also take a sign or
+ * blanks, and give ULLONG_MAX on overflow.
+ */
+int parse_hex64(const char *s, const char **end, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (s[0] == '0' && s[1] == 'x')
+		s += 2;
+	for (i = 0; i < 16 && hex_value(s[i]) >= 0; i++)
+		v = (v << 4) | (unsigned long long)hex_value(s[i]);
+	if (i == 0 || hex_value(s[i]) >= 0)
+		return -EINVAL;
+	*out = v;
+	*end = s + i;
 	return 0;
 }
 

@@ -18,11 +18,14 @@ ssize_t read_full(int fd, void *buf, size_t size);
 int write_once(int fd, const void *buf, size_t len);
 int write_full(int fd, const void *buf, size_t len);
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
+ssize_t read_prefix_at(int dirfd, const char *path, char *buf, size_t size);
+int file_contains_at(int dirfd, const char *path, const char *needle);
 int write_attr_at(int dirfd, const char *path, const char *value);
 int read_link_name_at(int dirfd, const char *path, char *buf, size_t size);
 int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_t mode);
 
 int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out);
+int parse_hex64(const char *s, const char **end, unsigned long long *out);
 int parse_uint(const char *s, unsigned long max, unsigned long *out);
 int parse_bool(const char *s, bool *out);
 

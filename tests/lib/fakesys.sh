@@ -20,7 +20,7 @@ fakesys_init() {
 	_fs_root=$1
 	mkdir -p "$_fs_root/sys/devices/pci0000:00" "$_fs_root/sys/bus/pci/devices" \
 		"$_fs_root/sys/bus/pci/drivers" "$_fs_root/sys/kernel/iommu_groups" \
-		"$_fs_root/proc" "$_fs_root/dev" "$_fs_root/run" "$_fs_root/etc"
+		"$_fs_root/proc/sys/kernel" "$_fs_root/dev" "$_fs_root/run" "$_fs_root/etc"
 	: >"$_fs_root/sys/bus/pci/drivers_probe"
 	echo 1 >"$_fs_root/sys/bus/pci/drivers_autoprobe"
 	: >"$_fs_root/sys/bus/pci/rescan"
@@ -122,4 +122,27 @@ fakesys_dev() {
 	fi
 	unset _fs_root _fs_rel _fs_v _fs_d _fs_c _fs_sv _fs_sd _fs_drv _fs_grp _fs_vga \
 		_fs_addr _fs_dir _fs_up _fs_V _fs_D _fs_SV _fs_SD _fs_C
+}
+
+# fakesys_bar ROOT ADDR START END: the device's resource file, BAR 0 at
+# START-END (hex, no 0x), the other six lines empty, as the kernel prints it.
+fakesys_bar() {
+	_fs_dir=$1/sys/bus/pci/devices/$2
+	{
+		printf '0x%016x 0x%016x 0x%016x\n' "0x$3" "0x$4" 0x40200
+		for _fs_i in 1 2 3 4 5 6; do
+			printf '0x%016x 0x%016x 0x%016x\n' 0 0 0
+		done
+	} >"$_fs_dir/resource"
+	unset _fs_dir _fs_i
+}
+
+# fakesys_iommu ROOT: what an Intel machine with VT-d on shows outside the
+# PCI tree: the ACPI DMAR table, a registered unit, remapped interrupts.
+fakesys_iommu() {
+	mkdir -p "$1/sys/firmware/acpi/tables" "$1/sys/devices/virtual/iommu/dmar0" "$1/sys/class/iommu"
+	printf 'DMAR' >"$1/sys/firmware/acpi/tables/DMAR"
+	ln -s ../../devices/virtual/iommu/dmar0 "$1/sys/class/iommu/dmar0"
+	printf '%s\n' '           CPU0       CPU1' \
+		' 120:          0         37  IR-PCI-MSI 327680-edge      xhci_hcd' >"$1/proc/interrupts"
 }

@@ -33,3 +33,46 @@ fakesys_dev "$root" 0000:00:1d.0/0000:04:00.1 1002 aaf0 040300 1da2 aaf0 snd_hda
 fakesys_dev "$root" 0000:00:1f.0             8086 a305 060100 1458 5001 -             6
 fakesys_dev "$root" 0000:00:1f.3             8086 a348 040300 1458 a0c2 snd_hda_intel 6
 fakesys_dev "$root" 0000:00:1f.4             8086 a323 0c0500 1458 5001 i801_smbus    6
+
+fakesys_iommu "$root"
+# The firmware framebuffer sits in the iGPU's BAR: "BAR 2: can't reserve".
+fakesys_bar "$root" 0000:00:02.0 a0000000 afffffff
+fakesys_bar "$root" 0000:01:00.0 f6000000 f6ffffff
+printf '%s\n' '00000000-00000fff : Reserved' 'a0000000-afffffff : 0000:00:02.0' \
+	'  a0000000-a07e8fff : BOOTFB' 'f6000000-f6ffffff : 0000:01:00.0' >"$root/proc/iomem"
+echo 6.1.0-56-amd64 >"$root/proc/sys/kernel/osrelease"
+mkdir -p "$root/lib/modules/6.1.0-56-amd64"
+printf '%s\n' 'kernel/drivers/vfio/vfio.ko:' \
+	'kernel/drivers/vfio/vfio_iommu_type1.ko: kernel/drivers/vfio/vfio.ko' \
+	'kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/pci/vfio-pci-core.ko kernel/drivers/vfio/vfio.ko' \
+	>"$root/lib/modules/6.1.0-56-amd64/modules.dep"
+: >"$root/lib/modules/6.1.0-56-amd64/modules.builtin"
+
+# A few lines of the pci.ids database, in its format, for the names "list" shows.
+mkdir -p "$root/usr/share/misc"
+cat >"$root/usr/share/misc/pci.ids" <<'IDS'
+# A subset of pci.ids for the unit tests.
+1002  Advanced Micro Devices, Inc. [AMD/ATI]
+	67df  Ellesmere [Radeon RX 470/480/570/570X/580/580X/590]
+	aaf0  Ellesmere HDMI Audio [Radeon RX 470/480 / 570/580/590]
+10de  NVIDIA Corporation
+	10f0  GP104 High Definition Audio Controller
+	1b80  GP104 [GeForce GTX 1080]
+		1458 3702  GeForce GTX 1080 G1 Gaming
+8086  Intel Corporation
+	10d3  82574L Gigabit Network Connection
+	3e90  CoffeeLake-S GT1 [UHD Graphics 610]
+C 02  Network controller
+	00  Ethernet controller
+C 03  Display controller
+	00  VGA compatible controller
+C 04  Multimedia controller
+	03  Audio device
+C 06  Bridge
+	00  Host bridge
+	01  ISA bridge
+	04  PCI bridge
+C 0c  Serial bus controller
+	03  USB controller
+	05  SMBus
+IDS

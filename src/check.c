@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfiopt check: the seed's manual checks as a preflight.  Each finding is
+ * ok, warn or fail, and every warn or fail names its fix in one line.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "selection.h"
+#include "spawn.h"
+#include "sysfs.h"
+#include "util.h"
+#include "verbs.h"
+
+#define DRACUT_MODULE "usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
+#define LSINITRD_TIMEOUT_MS 60000
+
+struct check {
+	struct sysfs sys;
+	struct selection sel;
+	const char *sysroot; /* "" for the real root */
+	char kver[128];
+	unsigned int fails;
+	unsigned int warns;
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: vfiopt check [--sysroot DIR]\n"
+	      "\n"
+	      "Check that passthrough can work here: the IOMMU, the selection on the kernel\n"
+	      "command line and in /etc/vfiopt.conf, the vfio modules, the dracut module\n"
+	      "and the initramfs.  Exit status 1 when anything fails.\n",
+	      out);
+}
+
+static void finding(struct check *c, const char *level, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void finding(struct check *c, const char *level, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-5s ", level);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (fix)
+		printf("      fix: %s\n", fix);
+	c->fails += level[0] == 'f';
+	c->warns += level[0] == 'w';
+}
+
+static unsigned int count_entries(int rootfd, const char *path, char *first, size_t size)
+{
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *dir;
+	int fd;
+
+	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n++ == 0 && first)
+			path_join(first, size, "%s", de->d_name);
+	}
+	closedir(dir);
+	return n;
+}
+
+static bool exists(struct check *c, const char *path)
+{
+	return faccessat(c->sys.root, path, F_OK, 0) == 0;
+}
+
+/* A whole word of /proc/cmdline, "intel_iommu=on". */
+static bool cmdline_has(struct check *c, const char *word)
+{
+	char buf[CMDLINE_MAX], *p;
+	size_t len = strlen(word);
+
+	if (read_file_at(c->sys.root, "proc/cmdline", buf, sizeof(buf)) < 0)
+		return false;
+	for (p = strstr(buf, word); p; p = strstr(p + 1, word))
+		if ((p == buf || is_kernel_space(p[-1])) && (!p[len] || is_kernel_space(p[len])))
+			return true;
+	return false;
+}
+
+static void check_iommu(struct check *c)
+{
+	bool dmar = exists(c, "sys/firmware/acpi/tables/DMAR");
+	bool ivrs = exists(c, "sys/firmware/acpi/tables/IVRS");
+	const char *sw = ivrs && !dmar ? "amd_iommu=on" : "intel_iommu=on";
+	char unit[64] = "", interrupts[ATTR_MAX * 4];
+	unsigned int units, groups;
+
+	if (dmar || ivrs)
+		finding(c, "ok", NULL, "ACPI %s table: the firmware describes an IOMMU (%s)",
+			dmar ? "DMAR" : "IVRS", dmar ? "Intel VT-d" : "AMD-Vi");
+	else
+		finding(c, "fail",
+			"enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup",
+			"no ACPI DMAR or IVRS table: the firmware shows no IOMMU");
+
+	units = count_entries(c->sys.root, "sys/class/iommu", unit, sizeof(unit));
+	groups = count_entries(c->sys.root, "sys/kernel/iommu_groups", NULL, 0);
+	if (units)
+		finding(c, "ok", NULL, "%u IOMMU unit(s) registered (%s...)", units, unit);
+	else
+		finding(c, "fail",
+			cmdline_has(c, sw) ? "check the firmware's VT-d/AMD-Vi switch"
+			: ivrs && !dmar
+				? "add amd_iommu=on to GRUB_CMDLINE_LINUX (vfiopt setup does)"
+				: "add intel_iommu=on to GRUB_CMDLINE_LINUX (vfiopt setup does)",
+			"no IOMMU unit registered%s",
+			cmdline_has(c, sw) ? ""
+					   : ", and no IOMMU switch on the kernel command line");
+	if (groups)
+		finding(c, "ok", NULL, "%u IOMMU groups", groups);
+	else
+		finding(c, "fail", "turn the IOMMU on (above) and reboot",
+			"no IOMMU groups: vfio-pci cannot take any device");
+
+	/* "IR-PCI-MSI" and friends: interrupts go through the remapping unit. */
+	if (read_prefix_at(c->sys.root, "proc/interrupts", interrupts, sizeof(interrupts)) > 0 &&
+	    strstr(interrupts, "IR-"))
+		finding(c, "ok", NULL, "interrupt remapping is on");
+	else if (groups)
+		finding(c, "warn", "enable interrupt remapping (x2APIC) in the firmware",
+			"interrupt remapping seems off: vfio refuses MSI without it unless "
+			"vfio_iommu_type1.allow_unsafe_interrupts=1");
+}
+
+/* Firmware framebuffers in /proc/iomem: "  c0000000-c07fffff : BOOTFB". */
+static bool framebuffer_at(struct check *c, uint64_t start, uint64_t end, char *name, size_t size)
+{
+	static const char *const fbs[] = { "BOOTFB", "efifb", "vesafb", "simplefb" };
+	static char iomem[65536];
+	char *line, *next;
+	size_t i;
+
+	if (read_prefix_at(c->sys.root, "proc/iomem", iomem, sizeof(iomem)) <= 0)
+		return false;
+	for (line = iomem; line && *line; line = next) {
+		unsigned long long s, e;
+		const char *label, *p;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		label = strstr(line, " : ");
+		p = line + strspn(line, " ");
+		if (!label || parse_hex64(p, &p, &s) < 0 || *p++ != '-' ||
+		    parse_hex64(p, &p, &e) < 0 || p != label || e < start || s > end)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(fbs); i++) {
+			if (strstr(label + 3, fbs[i])) {
+				path_join(name, size, "%s at %llx-%llx", label + 3, s, e);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Does a firmware framebuffer sit in one of the device's BARs? */
+static void check_framebuffer(struct check *c, const struct pci_dev *dev)
+{
+	char res[ATTR_MAX], *line, *next, fb[128];
+	int bar = 0;
+
+	if (sysfs_read_attr(&c->sys, dev, "resource", res, sizeof(res)) < 0)
+		return;
+	for (line = res; line && *line && bar < 6; line = next, bar++) {
+		unsigned long long start, end;
+		const char *p;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* "0x%016llx 0x%016llx 0x%016llx": start, end, flags. */
+		if (parse_hex64(line, &p, &start) < 0 || *p++ != ' ' ||
+		    parse_hex64(p, &p, &end) < 0 || !end)
+			continue;
+		if (framebuffer_at(c, start, end, fb, sizeof(fb))) {
+			finding(c, "fail",
+				"add video=efifb:off,vesafb:off (or initcall_blacklist=sysfb_init) "
+				"to the kernel command line",
+				"%s: BAR %d overlaps the firmware framebuffer (%s): \"BAR %d: "
+				"can't "
+				"reserve\" in the VM",
+				dev->name, bar, fb, bar);
+			return;
+		}
+	}
+}
+
+static bool harmless(const struct pci_dev *dev)
+{
+	return !dev->driver[0] || strcmp(dev->driver, "vfio-pci") == 0 ||
+	       strcmp(dev->driver, "pci-stub") == 0 || pci_class_is_bridge(dev->ids.class);
+}
+
+static void check_device(struct check *c, struct pci_dev *dev, const bool *selected)
+{
+	char bad[512] = "";
+	size_t d, len = 0;
+
+	if (strcmp(dev->driver, "vfio-pci") == 0)
+		finding(c, "ok", NULL, "%s [%04x:%04x] is on vfio-pci", dev->name, dev->ids.vendor,
+			dev->ids.device);
+	else
+		finding(c, "warn", "reboot with the selection in place (vfiopt status tells more)",
+			"%s [%04x:%04x] is on %s, not vfio-pci", dev->name, dev->ids.vendor,
+			dev->ids.device, dev->driver[0] ? dev->driver : "no driver");
+	if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+		return;
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct pci_dev *m = &c->sys.devs[d];
+
+		if (selected[d] || sysfs_load_group(&c->sys, m) < 0 || m->group != dev->group ||
+		    sysfs_load(&c->sys, m) < 0 || harmless(m))
+			continue;
+		if (path_join(bad + len, sizeof(bad) - len, "%s%s on %s", len ? ", " : "", m->name,
+			      m->driver) == 0)
+			len += strlen(bad + len);
+	}
+	if (len)
+		finding(c, "fail", "select those devices too, or move the card to another slot",
+			"IOMMU group %d is not viable for a VM: %s", dev->group, bad);
+	else
+		finding(c, "ok", NULL, "IOMMU group %d of %s is viable", dev->group, dev->name);
+	check_framebuffer(c, dev);
+}
+
+/* What the claim will take along: same slot, same group, not a bridge. */
+static void select_companions(struct check *c, bool *selected)
+{
+	size_t d, e;
+
+	if (!c->sel.companions)
+		return;
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct pci_dev *dev = &c->sys.devs[d];
+
+		if (!selected[d] || sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+			continue;
+		for (e = 0; e < c->sys.n_devs; e++) {
+			struct pci_dev *m = &c->sys.devs[e];
+
+			if (!selected[e] && pci_same_slot(&m->addr, &dev->addr) &&
+			    sysfs_load_group(&c->sys, m) == 0 && m->group == dev->group &&
+			    sysfs_load(&c->sys, m) == 0 && (m->ids.class >> 16) != PCI_CLASS_BRIDGE)
+				selected[e] = true;
+		}
+	}
+}
+
+static void check_selection(struct check *c)
+{
+	static char cmdline[CMDLINE_MAX];
+	bool *selected = calloc(c->sys.n_devs ? c->sys.n_devs : 1, sizeof(*selected));
+	unsigned int i;
+	size_t d;
+
+	if (!selected)
+		return;
+	config_load(c->sys.root, &c->sel);
+	if (cmdline_load(c->sys.root, NULL, cmdline, sizeof(cmdline)) == 0)
+		selection_parse_cmdline(&c->sel, cmdline);
+	selection_report(&c->sel);
+	if (c->sel.n_bad)
+		finding(c, "fail", "fix or remove the entries named above",
+			"%u malformed entr%s in the selection", c->sel.n_bad,
+			c->sel.n_bad == 1 ? "y" : "ies");
+	if (c->sel.disabled)
+		finding(c, "warn", "remove vfiopt.disable=1 from the kernel command line",
+			"vfiopt.disable=1: the early claim is off on this boot");
+	if (selection_empty(&c->sel)) {
+		finding(c, "warn", "vfiopt setup --ids VENDOR:DEVICE (lspci -nn shows them)",
+			"nothing selected on the kernel command line or in /etc/vfiopt.conf");
+		free(selected);
+		return;
+	}
+	for (i = 0; i < c->sel.n_ids; i++) {
+		bool hit = false;
+
+		for (d = 0; d < c->sys.n_devs; d++) {
+			if (sysfs_load(&c->sys, &c->sys.devs[d]) == 0 &&
+			    pci_match_ids(&c->sel.ids[i].match, &c->sys.devs[d].ids))
+				hit = selected[d] = true;
+		}
+		if (!hit)
+			finding(c, "fail", "check the id against lspci -nn",
+				"%s=%s matches no PCI device", c->sel.ids[i].param,
+				c->sel.ids[i].text);
+	}
+	for (i = 0; i < c->sel.n_addrs; i++) {
+		struct pci_dev *dev = sysfs_find(&c->sys, &c->sel.addrs[i].addr);
+
+		if (dev && sysfs_load(&c->sys, dev) == 0)
+			selected[dev - c->sys.devs] = true;
+		else
+			finding(c, "fail", "check the address against lspci -D",
+				"%s=%s: no such PCI device", c->sel.addrs[i].param,
+				c->sel.addrs[i].text);
+	}
+	select_companions(c, selected);
+	for (d = 0; d < c->sys.n_devs; d++)
+		if (selected[d])
+			check_device(c, &c->sys.devs[d], selected);
+	free(selected);
+}
+
+/* In modules.dep (a module) or modules.builtin (built in) of the running kernel. */
+static bool module_available(struct check *c, const char *file)
+{
+	static const char *const lists[] = { "modules.dep", "modules.builtin" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		if (path_join(path, sizeof(path), "lib/modules/%s/%s", c->kver, lists[i]) == 0 &&
+		    file_contains_at(c->sys.root, path, file) > 0)
+			return true;
+	return false;
+}
+
+static void check_modules(struct check *c)
+{
+	static const char *const modules[][2] = {
+		{ "vfio-pci", "/vfio-pci.ko" },
+		{ "vfio_iommu_type1", "/vfio_iommu_type1.ko" },
+		{ "vfio", "/vfio.ko" },
+	};
+	size_t i;
+
+	if (read_file_at(c->sys.root, "proc/sys/kernel/osrelease", c->kver, sizeof(c->kver)) <= 0) {
+		finding(c, "warn", NULL, "cannot tell the running kernel's version");
+		return;
+	}
+	c->kver[strcspn(c->kver, "\n")] = '\0';
+	for (i = 0; i < ARRAY_SIZE(modules); i++) {
+		if (module_available(c, modules[i][1]))
+			finding(c, "ok", NULL, "%s is available for %s", modules[i][0], c->kver);
+		else
+			finding(c, "fail", "install the kernel's modules package, or build VFIO",
+				"%s is not available for %s", modules[i][0], c->kver);
+	}
+}
+
+static void check_initramfs(struct check *c)
+{
+	static char listing[1 << 20];
+	char image[256], path[512], lsinitrd[256];
+	const char *argv[] = { lsinitrd, path, NULL };
+
+	if (exists(c, DRACUT_MODULE))
+		finding(c, "ok", NULL, "the dracut module is installed (/%s)", DRACUT_MODULE);
+	else
+		finding(c, "fail", "make install (it puts the module in dracut's modules.d)",
+			"the dracut module vfiopt is not installed");
+	if (!c->kver[0])
+		return;
+	if (path_join(image, sizeof(image), "boot/initrd.img-%s", c->kver) < 0 || !exists(c, image))
+		path_join(image, sizeof(image), "boot/initramfs-%s.img", c->kver);
+	if (!exists(c, image)) {
+		finding(c, "warn", "dracut --regenerate-all --force", "no initramfs for %s",
+			c->kver);
+		return;
+	}
+	if (find_program("lsinitrd", lsinitrd, sizeof(lsinitrd)) < 0) {
+		finding(c, "warn", "apt-get install dracut-core",
+			"cannot look into /%s: no lsinitrd", image);
+		return;
+	}
+	/* lsinitrd is the host's; the image may be under --sysroot. */
+	if (path_join(path, sizeof(path), "%s/%s", c->sysroot, image) < 0 ||
+	    run_capture(argv, listing, sizeof(listing), LSINITRD_TIMEOUT_MS) < 0) {
+		finding(c, "warn", NULL, "lsinitrd /%s failed", image);
+		return;
+	}
+	if (strstr(listing, "usr/sbin/vfiopt") && strstr(listing, "pre-udev/05-vfiopt-claim.sh"))
+		finding(c, "ok", NULL, "/%s holds the vfiopt helper and its hook", image);
+	else
+		finding(c, "fail", "dracut --regenerate-all --force",
+			"/%s has no vfiopt: the claim cannot run at boot", image);
+}
+
+int verb_check(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "sysroot", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct check c = { 0 };
+	const char *sysroot = NULL;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			sysroot = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vfiopt check: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	c.sysroot = sysroot ? sysroot : "";
+	r = sysfs_open(&c.sys, sysroot);
+	if (r == 0)
+		r = sysfs_scan(&c.sys);
+	if (r < 0) {
+		fprintf(stderr, "vfiopt check: cannot list the PCI devices: %s\n", strerror(-r));
+		sysfs_close(&c.sys);
+		return EXIT_FAILED;
+	}
+	/* Malformed entries are named on stderr, as the claim names them in the log. */
+	log_setup(-1, false, true);
+	selection_init(&c.sel);
+	check_iommu(&c);
+	check_selection(&c);
+	check_modules(&c);
+	check_initramfs(&c);
+	printf("%u failed, %u warning(s)\n", c.fails, c.warns);
+	sysfs_close(&c.sys);
+	return c.fails ? EXIT_FAILED : EXIT_OK;
+}

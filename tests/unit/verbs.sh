@@ -1,0 +1,195 @@
+#!/bin/bash
+# Unit tests of the host verbs on fake trees: list (and --json), check,
+# status and release.  They assert on the output and on the stores made.
+set -u
+VFIOPT=$(realpath "${1:?usage: verbs.sh VFIOPT}")
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$here/lib/tap.sh"
+# shellcheck source=tests/lib/fakesys.sh
+. "$here/lib/fakesys.sh"
+# shellcheck source=tests/lib/unit.sh
+. "$here/lib/unit.sh"
+
+verb() { # VERB ARGS...
+	local v=$1
+	shift
+	"$VFIOPT" "$v" --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
+	status=$?
+}
+
+expect_out() { # EXTENDED-REGEX
+	grep -qE -- "$1" "$T.out" || tap_fail "stdout lacks /$1/:" "$(cat "$T.out")"
+}
+
+expect_no_out() {
+	! grep -qE -- "$1" "$T.out" || tap_fail "stdout has /$1/"
+}
+
+expect_err() {
+	grep -qE -- "$1" "$T.err" || tap_fail "stderr lacks /$1/:" "$(cat "$T.err")"
+}
+
+# The state a boot with vfiopt.ids=10de:1b80 leaves behind.
+claimed_tree() {
+	setup
+	"$VFIOPT" claim --sysroot "$T" --modprobe "$FAKE_MODPROBE" --cmdline "vfiopt.ids=10de:1b80" \
+		>/dev/null 2>&1
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	snapshot >"$T.before"
+}
+
+test_list() {
+	setup
+	verb list
+	expect_status 0
+	expect_eq "first lines" "$(head -n 3 "$T.out")" "IOMMU group 0
+  0000:00:00.0 Host bridge [0600]: Intel Corporation [8086:3e30] (subsystem 1458:5000)
+               driver: skl_uncore"
+	expect_out '^IOMMU group 1$'
+	expect_out '^  0000:01:00.0 VGA compatible controller \[0300\]: NVIDIA Corporation GP104 \[GeForce GTX 1080\] \[10de:1b80\] \(subsystem 1458:3702\)$'
+	expect_out '^               driver: i915, boot VGA$'
+	# Grouped: the GPU and its audio under group 1, together.
+	expect_eq "group 1" "$(sed -n '/^IOMMU group 1$/,/^$/p' "$T.out" | grep -c '^  0000')" 3
+	expect_changed
+	# Without pci.ids, ids alone, as lspci -n.
+	rm "$T/usr/share/misc/pci.ids"
+	verb list
+	expect_out '^  0000:01:00.0 Class \[0300\]: Device \[10de:1b80\] \(subsystem 1458:3702\)$'
+}
+
+test_list_json() {
+	claimed_tree
+	verb list --json
+	expect_status 0
+	jq -e . "$T.out" >/dev/null || tap_fail "not JSON: $(head -c 300 "$T.out")"
+	expect_eq "objects" "$(jq length "$T.out")" "$(find "$T/sys/bus/pci/devices" -mindepth 1 | wc -l)"
+	expect_eq "the GPU" "$(jq -c '.[] | select(.address == "0000:01:00.0")' "$T.out")" \
+		'{"address":"0000:01:00.0","iommu_group":1,"class":"030000","class_name":"VGA compatible controller","vendor":"10de","device":"1b80","vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]","subsystem_vendor":"1458","subsystem_device":"3702","driver":"vfio-pci","driver_override":"vfio-pci","boot_vga":false}'
+	expect_eq "the iGPU's boot_vga" "$(jq '.[] | select(.address == "0000:00:02.0") | .boot_vga' "$T.out")" true
+	# IOMMU off: null groups, one "No IOMMU group" heading.
+	rm -rf "$T"/sys/kernel/iommu_groups/*
+	find "$T/sys/devices" -name iommu_group -type l -delete
+	verb list --json
+	expect_eq "groups" "$(jq -c '[.[].iommu_group] | unique' "$T.out")" '[null]'
+	verb list
+	expect_eq "headings" "$(grep -c 'IOMMU group' "$T.out")" 1
+	expect_out '^No IOMMU group$'
+}
+
+test_check_ok_and_fixes() {
+	claimed_tree
+	mkdir -p "$T/usr/lib/dracut/modules.d/90vfiopt"
+	: >"$T/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
+	snapshot >"$T.before"
+	verb check
+	expect_out '^ok    ACPI DMAR table: the firmware describes an IOMMU \(Intel VT-d\)$'
+	expect_out '^ok    1 IOMMU unit\(s\) registered \(dmar0...\)$'
+	expect_out '^ok    interrupt remapping is on$'
+	expect_out '^ok    0000:01:00.0 \[10de:1b80\] is on vfio-pci$'
+	expect_out '^ok    IOMMU group 1 of 0000:01:00.0 is viable$'
+	expect_out '^ok    vfio-pci is available for 6.1.0-56-amd64$'
+	expect_out '^ok    the dracut module is installed'
+	expect_out '^warn  no initramfs for 6.1.0-56-amd64$'
+	expect_no_out '^fail'
+	expect_status 0
+	expect_changed
+}
+
+test_check_failures() {
+	setup
+	echo "quiet vfiopt.ids=8086:3e90,10de:9999 vfiopt.addrs=00:1f.3,0:9:0.0,zz vfiopt.companions=0" \
+		>"$T/proc/cmdline"
+	rm "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/class/iommu/dmar0"
+	: >"$T/proc/interrupts"
+	snapshot >"$T.before"
+	verb check
+	expect_status 1
+	expect_out '^fail  no ACPI DMAR or IVRS table'
+	expect_out '^fail  no IOMMU unit registered, and no IOMMU switch on the kernel command line$'
+	expect_out '^      fix: add intel_iommu=on to GRUB_CMDLINE_LINUX \(vfiopt setup does\)$'
+	expect_out '^warn  interrupt remapping seems off'
+	expect_out '^fail  1 malformed entry in the selection$'
+	expect_err 'ignoring vfiopt.addrs entry "zz"'
+	expect_out '^fail  vfiopt.ids=10de:9999 matches no PCI device$'
+	expect_out '^fail  vfiopt.addrs=0:9:0.0: no such PCI device$'
+	expect_out '^warn  0000:00:02.0 \[8086:3e90\] is on i915, not vfio-pci$'
+	# The firmware framebuffer in the iGPU's BAR 0, and its fix.
+	expect_out '^fail  0000:00:02.0: BAR 0 overlaps the firmware framebuffer \(BOOTFB at a0000000-a07e8fff\)'
+	expect_out '^      fix: add video=efifb:off,vesafb:off \(or initcall_blacklist=sysfb_init\)'
+	# The chipset audio shares its group with live host drivers.
+	expect_out '^fail  IOMMU group 6 is not viable for a VM: 0000:00:1f.4 on i801_smbus$'
+	expect_out '^fail  the dracut module vfiopt is not installed$'
+	expect_out '^[0-9]+ failed, [0-9]+ warning\(s\)$'
+	expect_changed
+}
+
+test_status() {
+	setup
+	verb status
+	expect_status 0
+	expect_out '^No early claim on this boot: /run/vfiopt/claimed is missing'
+	claimed_tree
+	verb status
+	expect_status 0
+	expect_eq "status" "$(cat "$T.out")" "Early claim on this boot (/run/vfiopt/claimed):
+  ADDRESS       IDS        REASON     BEFORE          RESULT   NOW
+  0000:01:00.0  10de:1b80  id         -               claimed  vfio-pci
+  0000:01:00.1  10de:10f0  companion  snd_hda_intel   claimed  vfio-pci"
+	# Something took the audio function back since.
+	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
+	verb status
+	expect_status 1
+	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel   claimed  snd_hda_intel  <- no longer on vfio-pci$'
+	expect_out '^1 device\(s\) claimed at boot are on another driver now.$'
+	expect_changed "$(dev 0000:01:00.1 driver)"
+}
+
+test_release() {
+	claimed_tree
+	# Checked before anything is written.
+	verb release 01:00.0 ../../etc
+	expect_status 2
+	expect_err '"../../etc": not an address'
+	expect_err 'nothing written'
+	verb release 01:00.0 0000:09:00.0
+	expect_status 1
+	expect_err '0000:09:00.0: no such PCI device'
+	expect_changed
+	# On vfio-pci: clear the override, unbind, probe.  Nothing rebinds a
+	# fake tree, so the link still says vfio-pci: that is reported.
+	strace -f -y -qq -s 64 -e trace=write -o "$T.strace" \
+		"$VFIOPT" release --sysroot "$T" 01:00.0 >"$T.out" 2>"$T.err"
+	status=$?
+	expect_status 1
+	expect_eq "stores" "$(writes)" "$(dev 0000:01:00.0 driver_override | cut -c3-) <- \\n
+sys/bus/pci/drivers/vfio-pci/unbind <- 0000:01:00.0
+sys/bus/pci/drivers_probe <- 0000:01:00.0"
+	expect_err 'vfio-pci took it again'
+	# Kept off its driver with no driver (IOMMU off): released for real.
+	setup
+	echo vfio-pci >"$T/sys/bus/pci/devices/0000:01:00.0/driver_override"
+	verb release 0000:01:00.0 03:00.0
+	expect_status 0
+	expect_override 0000:01:00.0 ''
+	expect_out '^0000:01:00.0: released, no driver took it'
+	expect_out '^0000:03:00.0: not held by vfio-pci \(driver e1000e\): nothing to do$'
+}
+
+test_help() {
+	local v
+	for v in claim setup list check status release; do
+		"$VFIOPT" "$v" --help >"$work/help" 2>&1
+		expect_eq "$v --help status" "$?" 0
+		grep -q "^Usage: vfiopt $v" "$work/help" || tap_fail "$v --help: $(head -n 1 "$work/help")"
+	done
+	"$VFIOPT" --help | grep -qE '^  release +give devices back' || tap_fail "--help lacks release"
+}
+
+run_test "list: grouped by IOMMU group, names from pci.ids, ids without" test_list
+run_test "list --json: one object per device, stable fields" test_list_json
+run_test "check: a good setup" test_check_ok_and_fixes
+run_test "check: each problem with its fix" test_check_failures
+run_test "status: the record next to the drivers now" test_status
+run_test "release: checked first, then clear, unbind, probe" test_release
+run_test "--help for every verb" test_help
