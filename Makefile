@@ -20,15 +20,17 @@ ifeq ($(origin CC),default)
 CC := $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,cc)
 endif
 CFLAGS ?= -Os
-LDFLAGS ?=
+# Stripped unless the distribution passes LDFLAGS of its own (and strips,
+# or keeps debug symbols, its way); dracut strips the initramfs copy anyway.
+LDFLAGS ?= -s
 WERROR ?= -Werror
 VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
-	-ffunction-sections -fdata-sections -DVERSION='"$(VERSION)"'
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections
 
 SRCS = src/main.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
-	src/spawn.c src/record.c src/setup.c src/list.c src/pciids.c src/status.c src/release.c src/check.c src/util.c
+	src/spawn.c src/record.c src/setup.c src/list.c src/pciids.c src/status.c src/release.c src/check.c src/boot.c src/util.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 
@@ -72,6 +74,7 @@ tests/fuzz/fuzz-smoke: tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
 
 install: vfiopt
 	install -D -m 0755 vfiopt $(DESTDIR)$(SBINDIR)/vfiopt
+	install -m 0755 conf/passthrough_boot.sh $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
 	install -D -m 0644 docs/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	install -d $(DESTDIR)$(DRACUTMODULE)
 	sed 's|@SBINDIR@|$(SBINDIR)|' dracut-module/module-setup.sh \
@@ -85,7 +88,8 @@ install: vfiopt
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
+	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	-rmdir $(DESTDIR)$(DRACUTMODULE)

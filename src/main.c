@@ -23,6 +23,7 @@ static const struct verb {
 	{ "status", verb_status, "what the early claim did on this boot, and what holds it now" },
 	{ "release", verb_release, "give devices back to their host drivers" },
 	{ "setup", verb_setup, "write the GRUB and dracut configuration for a selection" },
+	{ "boot", verb_boot, "boot a VM that owns the devices on vfio-pci" },
 };
 
 static void usage(FILE *out)

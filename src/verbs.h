@@ -12,6 +12,7 @@ int verb_setup(int argc, char **argv);
 int verb_list(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_check(int argc, char **argv);
+int verb_boot(int argc, char **argv);
 int verb_release(int argc, char **argv);
 
 #endif

@@ -52,6 +52,9 @@ count < <(tests/unit/setup.sh "$VFIOPT")
 echo "# unit: list, check, status, release on fake trees"
 count < <(tests/unit/verbs.sh "$VFIOPT")
 
+echo "# unit: the QEMU command vfiopt boot builds"
+count < <(tests/unit/boot.sh "$VFIOPT")
+
 echo "# fuzz: the command line parser under ASan and UBSan"
 count < <(run_check "parser survives the corpus and 200000 generated inputs" \
 	tests/fuzz/fuzz-smoke tests/fuzz/corpus 200000)
