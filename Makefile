@@ -11,7 +11,8 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/vfiopt
 SYSCONFDIR ?= /etc
 # kmod and dracut look in these whatever PREFIX is.
-MODPROBEDIR ?= /usr/lib/modprobe.d
+# kmod reads /lib/modprobe.d; with merged /usr that is /usr/lib/modprobe.d.
+MODPROBEDIR ?= /lib/modprobe.d
 DRACUTMODULESDIR ?= $(or $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null),/usr/lib/dracut/modules.d)
 DRACUTMODULE = $(DRACUTMODULESDIR)/90vfiopt
 

@@ -6,6 +6,7 @@
 # The helper; "make install" writes its path here.  A dracut.conf file may
 # set vfiopt_helper to use another one, and vfiopt_config to bake another
 # file than /etc/vfiopt.conf into the image as its /etc/vfiopt.conf.
+# shellcheck disable=SC2154 # vfiopt_detect also comes from dracut.conf
 _vfiopt_default_helper="@SBINDIR@/vfiopt"
 
 _vfiopt_helper() {
@@ -16,9 +17,11 @@ _vfiopt_config() {
     echo "${vfiopt_config:-/etc/vfiopt.conf}"
 }
 
-# The host asks for vfiopt when it has a configuration or kernel parameters.
+# The host asks for vfiopt when it has a configuration or kernel parameters;
+# vfiopt_detect=no in dracut.conf looks at vfiopt_config alone.
 _vfiopt_configured() {
     [[ -f "$dracutsysrootdir$(_vfiopt_config)" ]] && return 0
+    [[ ${vfiopt_detect:-yes} == no ]] && return 1
     [[ -f "$dracutsysrootdir/etc/default/grub.d/vfiopt.cfg" ]] && return 0
     grep -qE '(^|[[:space:]])(rd\.)?(vfiopt\.(ids|addrs)|vfio[-_]pci\.ids)=' \
         "$dracutsysrootdir/etc/kernel/cmdline" /proc/cmdline 2>/dev/null
@@ -41,7 +44,7 @@ depends() {
 installkernel() {
     # Hostonly would leave these out on a host that has not loaded them yet;
     # the claim needs them whatever the host runs now.
-    hostonly='' instmods -c vfio vfio_iommu_type1 vfio-pci
+    hostonly='' instmods -c vfio vfio_iommu_type1 vfio-pci || return 1
     # vfio_virqfd was merged into vfio in 6.2, irqbypass may be built in.
     hostonly='' instmods vfio_virqfd irqbypass
 }
@@ -50,7 +53,8 @@ installkernel() {
 install() {
     inst_simple "$(_vfiopt_helper)" /usr/sbin/vfiopt
     inst_multiple modprobe
-    inst_simple "$moddir/vfiopt-modprobe.conf" /usr/lib/modprobe.d/vfiopt.conf
+    # /etc/modprobe.d: kmod reads it with or without merged /usr.
+    inst_simple "$moddir/vfiopt-modprobe.conf" /etc/modprobe.d/vfiopt.conf
     if [[ -f "$dracutsysrootdir$(_vfiopt_config)" ]]; then
         inst_simple "$(_vfiopt_config)" /etc/vfiopt.conf
     fi

@@ -24,6 +24,7 @@
 
 #define GRUB_SNIPPET "etc/default/grub.d/vfiopt.cfg"
 #define DRACUT_SNIPPET "etc/dracut.conf.d/vfiopt.conf"
+#define DRACUT_MODULE "usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
 /* update-grub and dracut --regenerate-all take a while, but not forever. */
 #define APPLY_TIMEOUT_MS (15 * 60 * 1000)
 
@@ -221,6 +222,17 @@ static int write_snippets(struct setup *s)
 	}
 	printf("%s /%s\n", r ? "wrote" : "unchanged", GRUB_SNIPPET);
 
+	/*
+	 * add_dracutmodules naming a module dracut cannot find makes every
+	 * later dracut run fail, a kernel upgrade's included.
+	 */
+	if (faccessat(s->sys.root, DRACUT_MODULE, F_OK, 0) < 0) {
+		fprintf(stderr,
+			"vfiopt setup: the dracut module is not installed (/%s missing: "
+			"make install); /%s not written, as dracut would fail without it\n",
+			DRACUT_MODULE, DRACUT_SNIPPET);
+		return -ENOENT;
+	}
 	r = write_file_atomic_at(s->sys.root, DRACUT_SNIPPET, dracut_snippet, 0644);
 	if (r < 0) {
 		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", DRACUT_SNIPPET,
@@ -234,6 +246,29 @@ static int write_snippets(struct setup *s)
 static bool exists_under_root(struct setup *s, const char *path)
 {
 	return faccessat(s->sys.root, path + 1, X_OK, 0) == 0;
+}
+
+/*
+ * Debian's grub-mkconfig reads the .cfg files of /etc/default/grub.d; upstream's and
+ * some distributions' do not, and the snippet would be silently ignored.
+ */
+static void check_grub_d(struct setup *s)
+{
+	static const char *const mkconfigs[] = { "usr/sbin/grub-mkconfig",
+						 "usr/sbin/grub2-mkconfig" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(mkconfigs); i++) {
+		if (faccessat(s->sys.root, mkconfigs[i], F_OK, 0) < 0)
+			continue;
+		if (file_contains_at(s->sys.root, mkconfigs[i], "default/grub.d") <= 0)
+			fprintf(stderr,
+				"vfiopt setup: warning: /%s does not read /%s: add the "
+				"parameters after ${GRUB_CMDLINE_LINUX} in that file to "
+				"GRUB_CMDLINE_LINUX in /etc/default/grub yourself\n",
+				mkconfigs[i], GRUB_SNIPPET);
+		return;
+	}
 }
 
 /* The commands that make the snippets take effect, for the system found here. */
@@ -251,6 +286,7 @@ static int finish(struct setup *s)
 	for (i = 0; i < ARRAY_SIZE(grub_cfgs) && !cmds[0][0]; i++)
 		if (exists_under_root(s, grub_cfgs[i][0]))
 			memcpy(cmds[n++], grub_cfgs[i], sizeof(grub_cfgs[i]));
+	check_grub_d(s);
 	if (!n)
 		fprintf(stderr,
 			"vfiopt setup: warning: no update-grub or grub-mkconfig here: add "

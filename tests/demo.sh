@@ -75,6 +75,10 @@ progress "building vfiopt"
 make -s vfiopt || die "the build failed"
 
 progress "fetching Debian's 6.1 kernel (cached in $VFIOPT_CACHE)"
+# A machine with the packages but no package lists yet.
+if [ -z "$(apt-cache pkgnames linux-image-6.1 2>/dev/null)" ] && [ "$(id -u)" = 0 ]; then
+	apt-get update -q >"$work/apt.log" 2>&1 || die "apt-get update failed"
+fi
 kernel_fetch 6.1 || die "no kernel"
 echo "      $KERNEL_VERSION"
 
@@ -82,7 +86,7 @@ progress "building the initramfs with Debian's dracut and the vfiopt module"
 boot_setup "$work" || die "could not set up the rig"
 boot_initramfs "$work/initrd.img" 6.1 systemd || die "dracut failed: $(tail -n 5 "$work/initrd.img.log")"
 
-progress "booting the stand-in machine without vfiopt ($(boot_accel); about 20 s)"
+progress "booting the stand-in machine without vfiopt ($BOOT_ACCEL; about 20 s)"
 boot_run "$work/before.log" 6.1 "$work/initrd.img" "intel_iommu=on" ||
 	die "the guest did not boot: $(tail -n 5 "$work/before.log")"
 

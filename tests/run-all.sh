@@ -20,6 +20,22 @@ count() {
 	done
 }
 
+# suite NAME COMMAND...: a TAP suite whose exit status counts too: one that
+# dies half-way (set -u, a missing tool) is a failure, not a shorter pass.
+suite() {
+	local name=$1 out rc
+	shift
+	out=$(mktemp)
+	"$@" >"$out" 2>&1
+	rc=$?
+	count <"$out"
+	rm -f "$out"
+	if [ "$rc" != 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
 # run_check NAME COMMAND...: one TAP line for a command that must succeed.
 run_check() {
 	local name=$1 out
@@ -44,16 +60,16 @@ is_static() {
 }
 
 echo "# unit: vfiopt claim on fake sysfs trees"
-count < <(tests/unit/claim.sh "$VFIOPT")
+suite "the claim suite" tests/unit/claim.sh "$VFIOPT"
 
 echo "# unit: vfiopt setup on fake roots"
-count < <(tests/unit/setup.sh "$VFIOPT")
+suite "the setup suite" tests/unit/setup.sh "$VFIOPT"
 
 echo "# unit: list, check, status, release on fake trees"
-count < <(tests/unit/verbs.sh "$VFIOPT")
+suite "the verbs suite" tests/unit/verbs.sh "$VFIOPT"
 
 echo "# unit: the QEMU command vfiopt boot builds"
-count < <(tests/unit/boot.sh "$VFIOPT")
+suite "the boot command suite" tests/unit/boot.sh "$VFIOPT"
 
 echo "# fuzz: the command line parser under ASan and UBSan"
 count < <(run_check "parser survives the corpus and 200000 generated inputs" \
@@ -64,10 +80,12 @@ count < <(run_check "parser survives the corpus and 200000 generated inputs" \
 install_roundtrip() {
 	local dest
 	dest=$(mktemp -d)
-	make -s install DESTDIR="$dest" PREFIX=/usr &&
-		[ -x "$dest/usr/sbin/vfiopt" ] && [ -f "$dest/usr/share/man/man8/vfiopt.8" ] &&
+	make -s install DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
+		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./etc/dracut.conf.d/vfiopt.conf ./lib/modprobe.d/vfiopt.conf ./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg " ] &&
 		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
-		make -s uninstall DESTDIR="$dest" PREFIX=/usr &&
+		grep -qx '_vfiopt_default_helper="/usr/sbin/vfiopt"' \
+			"$dest/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh" &&
+		make -s uninstall DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
 		[ -z "$(find "$dest" -type f)" ]
 	local rc=$?
 	rm -rf "$dest"
@@ -75,10 +93,10 @@ install_roundtrip() {
 }
 
 echo "# initramfs: Debian's dracut, Debian's kernels"
-count < <(tests/initramfs/run.sh)
+suite "the initramfs suite" tests/initramfs/run.sh
 
 echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
-count < <(tests/boot/run.sh)
+suite "the boot suite" tests/boot/run.sh
 
 echo "# build and lint"
 count < <(

@@ -102,7 +102,10 @@ scenario_disable() {
 	boot disable 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.ids=1234:1111 vfiopt.disable=1"
 	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
 	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	expect_dev "$LOG" "$NIC2" e1000e '(null)'
 	expect_report "$LOG" 'vfiopt: disabled by vfiopt.disable=1: claiming nothing$'
+	expect_no_report "$LOG" '^RECORD '
 	keep_log_on_failure
 }
 
@@ -110,7 +113,10 @@ scenario_disable() {
 scenario_malformed() {
 	boot malformed 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.ids=zzzz:1111 vfiopt.addrs=../../etc,00:03.9"
 	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
 	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	expect_dev "$LOG" "$NIC2" e1000e '(null)'
+	expect_no_report "$LOG" '^RECORD '
 	expect_report "$LOG" 'vfiopt: ignoring vfiopt.ids entry "zzzz:1111": the vendor is not 1-4 hex digits$'
 	expect_report "$LOG" 'vfiopt: ignoring vfiopt.addrs entry "../../etc": not an address'
 	expect_report "$LOG" 'vfiopt: ignoring vfiopt.addrs entry "00:03.9": the function is not a digit 0-7$'
@@ -149,7 +155,7 @@ images() {
 	mkdir -p "$conf"
 	cp "$work/conf.d/"* "$conf/"
 	printf '# the stand-in GPU\nids=1234:1111\n' >"$work/vfiopt.conf"
-	echo "vfiopt_config=$work/vfiopt.conf" >"$conf/test-config.conf"
+	echo "vfiopt_config=$work/vfiopt.conf" >"$conf/20-vfiopt-config.conf"
 	DRACUT_CONFDIR=$conf boot_initramfs "$work/6.1-config.img" 6.1 systemd ||
 		tap_fail "dracut (6.1, config) failed: $(tail -n 5 "$work/6.1-config.img.log")"
 }
@@ -160,7 +166,7 @@ if ! boot_setup "$work" 2>"$work/setup.err"; then
 	exit 1
 fi
 run_test "boot: initramfs images from Debian's dracut (6.1, 6.12; systemd, shell)" images
-kernel_fetch 6.1 && echo "# boot: accelerator $(boot_accel)"
+echo "# boot: accelerator $BOOT_ACCEL"
 for series in 6.1 6.12; do
 	for init in systemd shell; do
 		run_test "boot $series $init-based: vfiopt.ids= takes the GPU and its audio" \

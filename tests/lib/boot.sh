@@ -23,8 +23,8 @@ boot_setup() {
 		echo "boot_setup: qemu-system-x86_64 is missing (Debian: qemu-system-x86)" >&2
 		return 1
 	}
-	[ -x /bin/busybox ] || {
-		echo "boot_setup: /bin/busybox is missing (Debian: busybox-static)" >&2
+	file -L /bin/busybox 2>/dev/null | grep -qE 'statically linked|static-pie' || {
+		echo "boot_setup: no static /bin/busybox for the guest's root (Debian: busybox-static)" >&2
 		return 1
 	}
 	command -v mke2fs >/dev/null || {
@@ -33,6 +33,8 @@ boot_setup() {
 	}
 	dracut_setup "$BOOT_WORK" || return 1
 	_boot_root || return 1
+	kernel_fetch 6.1 || return 1
+	boot_probe_accel
 }
 
 # A root file system made without mounting anything: mke2fs -d.
@@ -50,22 +52,23 @@ _boot_root() {
 
 # KVM only when a quick boot shows it works: /dev/kvm may be there and
 # still fail (nested virtualisation).  The kernel panics for want of a
-# root: reaching that panic is the proof.
-boot_accel() {
+# root: reaching that panic is the proof.  Once, in boot_setup: the answer
+# is in BOOT_ACCEL (which a caller may also set beforehand).
+boot_probe_accel() {
 	local log=$BOOT_WORK/kvm-probe.log
-	if [ -n "${BOOT_ACCEL:-}" ]; then
-		echo "$BOOT_ACCEL"
-		return
-	fi
+	[ -n "${BOOT_ACCEL:-}" ] && return
 	BOOT_ACCEL=tcg
 	if [ -w /dev/kvm ]; then
-		timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
+		# In a subshell: a QEMU that aborts on a broken KVM is only an answer.
+		(timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
 			-display none -no-reboot -serial "file:$log" \
 			-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" \
-			-append "console=ttyS0 panic=-1 root=/dev/nonexistent" >/dev/null 2>&1
-		grep -q 'Kernel panic' "$log" 2>/dev/null && BOOT_ACCEL=kvm
+			-append "console=ttyS0 panic=-1 root=/dev/nonexistent") >/dev/null 2>&1
+		if grep -q 'Kernel panic' "$log" 2>/dev/null; then
+			BOOT_ACCEL=kvm
+		fi
 	fi
-	echo "$BOOT_ACCEL"
+	return 0
 }
 
 # boot_initramfs IMAGE SERIES INIT [DRACUT ARGS...]: INIT is systemd or shell.
@@ -85,10 +88,9 @@ boot_initramfs() {
 # once; 0 when the guest's report reached the serial log.
 boot_run() {
 	local log=$1 series=$2 img=$3 cmdline=$4 iommu=(-device "intel-iommu,intremap=on")
-	local accel cpu=max
+	local accel=${BOOT_ACCEL:-tcg} cpu=max
 	[ "${5:-}" = --no-iommu ] && iommu=()
 	kernel_fetch "$series" || return 1
-	accel=$(boot_accel)
 	[ "$accel" = kvm ] && cpu=host
 	rm -f "$log"
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 \

@@ -22,7 +22,9 @@ dracut_setup() {
 	cp -a /usr/lib/dracut "$work/dracut" || return 1
 	cp -a "$work/stage/usr/lib/dracut/modules.d/90vfiopt" "$work/dracut/modules.d/" || return 1
 	cp "$work/stage/etc/dracut.conf.d/vfiopt.conf" "$work/conf.d/" || return 1
-	echo "vfiopt_helper=$work/stage/usr/sbin/vfiopt" >"$work/conf.d/test-helper.conf"
+	# The staged helper, and nothing of the host's own vfiopt setup.
+	printf '%s\n' "vfiopt_helper=$work/stage/usr/sbin/vfiopt" "vfiopt_config=/nonexistent" \
+		vfiopt_detect=no >"$work/conf.d/10-vfiopt-test.conf"
 }
 
 dracut_build() {

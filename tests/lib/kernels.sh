@@ -8,7 +8,7 @@
 # (bookworm's kernel) or 6.12 (bookworm's newer one).  No kernel is a
 # failure, never a skip.
 
-VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfiopt}
+VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/vfiopt}
 
 _kernel_pattern() {
 	case $1 in
@@ -58,6 +58,11 @@ kernel_fetch() {
 			touch "$tmp/.ready"
 			rm -rf "$dir"
 			mv "$tmp" "$dir" || return 1
+			# Each new kernel ABI is some 400 MB unpacked: keep the newest only.
+			find "$VFIOPT_CACHE/kernels" -mindepth 1 -maxdepth 1 \
+				-name "linux-image-${series}[.-]*" ! -name "$pkg" -exec rm -rf {} +
+			find "$VFIOPT_CACHE/debs" -name "linux-image-${series}[.-]*.deb" \
+				! -name "${pkg}_*" -delete
 		fi
 	fi
 	KERNEL_ROOT=$dir

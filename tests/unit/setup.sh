@@ -21,6 +21,14 @@ vsetup() {
 	status=$?
 }
 
+# A root with the dracut module installed, as make install leaves it.
+setup_installed() {
+	setup
+	mkdir -p "$T/usr/lib/dracut/modules.d/90vfiopt"
+	: >"$T/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
+	snapshot >"$T.before"
+}
+
 expect_grub() { # CMDLINE-ADDITION
 	expect_file "$GRUB" "$HEADER
 GRUB_CMDLINE_LINUX=\"\${GRUB_CMDLINE_LINUX} $1\""
@@ -34,6 +42,10 @@ expect_err() {
 	grep -qE -- "$1" "$T.err" || tap_fail "stderr lacks /$1/:" "$(cat "$T.err")"
 }
 
+expect_no_err() {
+	! grep -qE -- "$1" "$T.err" || tap_fail "stderr has /$1/"
+}
+
 # A system's programs, as empty executables under the fake root.
 fake_program() {
 	mkdir -p "$T/$(dirname "$1")"
@@ -42,7 +54,7 @@ fake_program() {
 }
 
 test_intel_non_boot_gpu() {
-	setup
+	setup_installed
 	vsetup --ids 10de:1B80
 	expect_status 0
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"
@@ -54,7 +66,7 @@ test_intel_non_boot_gpu() {
 }
 
 test_amd_boot_vga() {
-	setup
+	setup_installed
 	printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\n' >"$T/proc/cpuinfo"
 	vsetup --ids 8086:3e90 --addrs 3:0.0,0000:02:00.0
 	expect_status 0
@@ -63,7 +75,7 @@ test_amd_boot_vga() {
 }
 
 test_unknown_cpu() {
-	setup
+	setup_installed
 	printf 'processor\t: 0\nvendor_id\t: SomethingElse\n' >"$T/proc/cpuinfo"
 	vsetup --addrs 01:00.0
 	expect_status 0
@@ -72,7 +84,7 @@ test_unknown_cpu() {
 }
 
 test_refused_writes_nothing() {
-	setup
+	setup_installed
 	vsetup --ids 10de:1b80,10de:9999
 	expect_status 1
 	expect_err '^vfiopt setup: --ids 10de:9999 matches no PCI device here$'
@@ -97,7 +109,7 @@ test_refused_writes_nothing() {
 
 test_idempotent() {
 	local inode
-	setup
+	setup_installed
 	vsetup --ids 10de:1b80
 	inode=$(stat -c %i "$T/$GRUB")
 	snapshot >"$T.before"
@@ -115,33 +127,45 @@ test_idempotent() {
 }
 
 test_next_steps() {
-	setup
+	setup_installed
 	vsetup --ids 10de:1b80
 	expect_err 'no update-grub or grub-mkconfig here'
 	expect_err 'dracut is not installed'
-	setup
+	setup_installed
 	fake_program usr/sbin/update-grub
 	fake_program usr/sbin/grub-mkconfig
+	# Debian's reads the snippet's directory.
+	# shellcheck disable=SC2016 # a line of Debian's script, not to expand
+	echo 'for x in ${sysconfdir}/default/grub.d/*.cfg ; do' >>"$T/usr/sbin/grub-mkconfig"
 	fake_program usr/bin/dracut
 	vsetup --ids 10de:1b80
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
   /usr/sbin/update-grub
   /usr/bin/dracut --regenerate-all --force
 then reboot."
-	setup
+	expect_no_err 'does not read'
+	setup_installed
 	fake_program usr/sbin/grub2-mkconfig
 	fake_program usr/bin/dracut
 	vsetup --ids 10de:1b80
 	expect_out '^  /usr/sbin/grub2-mkconfig -o /boot/grub2/grub.cfg$'
+	# One that does not read /etc/default/grub.d is called out.
+	expect_err '/usr/sbin/grub2-mkconfig does not read /etc/default/grub.d/vfiopt.cfg: add the parameters'
 	# --apply never runs anything against the host from under --sysroot.
 	vsetup --ids 10de:1b80 --apply
 	expect_status 1
 	expect_err '--apply does not run commands under --sysroot'
+	# Without the dracut module, no add_dracutmodules: dracut would fail on every run.
+	setup
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err 'the dracut module is not installed .*/etc/dracut.conf.d/vfiopt.conf not written'
+	[ ! -e "$T/$DRACUT" ] || tap_fail "dracut.conf.d snippet written without the module"
 }
 
 test_claim_reads_what_setup_wrote() {
 	local line
-	setup
+	setup_installed
 	vsetup --ids 10de:1b80 --addrs 03:00.0
 	# shellcheck disable=SC2016 # a literal ${GRUB_CMDLINE_LINUX}
 	line=$(sed -n 's/^GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX} \(.*\)"$/\1/p' "$T/$GRUB")
