@@ -41,6 +41,18 @@ done
 $bb dmesg | $bb grep 'vfiopt: ' | $bb sed 's/^/KMSG /'
 [ -f /run/vfiopt/claimed ] && $bb sed 's/^/RECORD /' /run/vfiopt/claimed
 $bb grep -E '^(bochs|bochs_drm|snd_hda_intel|e1000e|vfio_pci) ' /proc/modules | $bb sed 's/^/MODULE /'
+# The nested scenario: boot a second-level guest that owns the device this
+# boot's claim put on vfio-pci, with vfiopt boot itself.
+case " $($bb cat /proc/cmdline) " in
+*" rig.nested "*)
+	echo "NESTED-BEGIN"
+	$bb timeout -s KILL 420 /usr/sbin/vfiopt boot --accel tcg --bios --no-rom -m 256M -smp 1 \
+		-name l2 -- -nodefaults -display none -serial stdio -no-reboot \
+		-kernel /l2/vmlinuz -initrd /l2/initrd.img -append "console=ttyS0 panic=-1" \
+		</dev/null 2>&1
+	echo "NESTED-END $?"
+	;;
+esac
 echo "VFIOPT-REPORT-END"
 $bb sync
 $bb poweroff -f

@@ -142,6 +142,25 @@ scenario_config() {
 	keep_log_on_failure
 }
 
+# 8. A VM inside the test VM: the first-level guest's claim takes one NIC,
+#    its vfiopt boot starts a second-level guest that owns it, and that
+#    guest's own e1000e driver binds it.  Nested software emulation: slow.
+scenario_nested() {
+	if ! boot_nested_root; then
+		tap_fail "could not build the nested root"
+		return
+	fi
+	BOOT_TIMEOUT=900 BOOT_MEM=1536 BOOT_ROOT_IMAGE=$BOOT_NESTED_ROOT \
+		boot nested 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.addrs=00:05.0 rig.nested"
+	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
+	expect_report "$LOG" '^vfiopt boot: starting .* with 1 device\(s\)'
+	# In the second-level guest: the NIC's ids, its driver, its interface.
+	expect_report "$LOG" '^L2DEV [0-9a-f:.]+ 8086:10d3 driver=e1000e$'
+	expect_report "$LOG" '^L2NET eth0 '
+	expect_report "$LOG" '^NESTED-END 0$'
+	keep_log_on_failure
+}
+
 images() {
 	local series init conf=$work/config.conf.d
 	for series in 6.1 6.12; do
@@ -179,3 +198,4 @@ run_test "boot: vfiopt.disable=1 claims nothing" scenario_disable
 run_test "boot: malformed entries are logged, the boot goes on" scenario_malformed
 run_test "boot: IOMMU off, warned, the GPU kept from bochs-drm" scenario_no_iommu
 run_test "boot: the selection from /etc/vfiopt.conf in the initramfs" scenario_config
+run_test "boot: a VM inside the test VM owns the claimed NIC (vfiopt boot)" scenario_nested

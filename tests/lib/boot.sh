@@ -63,7 +63,8 @@ boot_probe_accel() {
 		(timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
 			-display none -no-reboot -serial "file:$log" \
 			-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" \
-			-append "console=ttyS0 panic=-1 root=/dev/nonexistent") >/dev/null 2>&1
+			-append "console=ttyS0 panic=-1 root=/dev/nonexistent"
+		exit 0) >/dev/null 2>&1
 		if grep -q 'Kernel panic' "$log" 2>/dev/null; then
 			BOOT_ACCEL=kvm
 		fi
@@ -94,11 +95,11 @@ boot_run() {
 	[ "$accel" = kvm ] && cpu=host
 	rm -f "$log"
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 \
-		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" -smp 2 -m 1024 \
+		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" -smp 2 -m "${BOOT_MEM:-1024}" \
 		"${iommu[@]}" -nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" -initrd "$img" \
 		-append "console=ttyS0 root=/dev/vda rw init=/init rd.shell=0 rd.emergency=poweroff panic=-1 $cmdline" \
-		-drive "file=$BOOT_ROOT,if=none,id=root,format=raw,snapshot=on" \
+		-drive "file=${BOOT_ROOT_IMAGE:-$BOOT_ROOT},if=none,id=root,format=raw,snapshot=on" \
 		-device virtio-blk-pci,drive=root,bus=pcie.0,addr=0x6 \
 		-device VGA,bus=pcie.0,addr=0x3.0,multifunction=on \
 		-device ich9-intel-hda,bus=pcie.0,addr=0x3.1 \
@@ -118,4 +119,40 @@ dev_field() {
 	report "$1" | awk -v addr="$2" -v key="$3" '$1 == "DEV" && $2 == addr {
 		for (i = 5; i <= NF; i++) if (index($i, key "=") == 1) print substr($i, length(key) + 2)
 	}'
+}
+
+# boot_nested_root: a root for the VM-in-a-VM scenario.  On top of the
+# plain root: the helper, QEMU with its libraries, accelerator modules and
+# the SeaBIOS files it loads, and the second-level guest (the same kernel,
+# an initramfs of busybox and e1000e whose /init reports what it sees).
+boot_nested_root() {
+	local top dir=$BOOT_WORK/nested-rootfs l2=$BOOT_WORK/l2 lib f qemu
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	qemu=$(command -v qemu-system-x86_64) || return 1
+	rm -rf "$dir" "$l2"
+	cp -a "$BOOT_WORK/rootfs" "$dir" || return 1
+	install -D -m 0755 "$BOOT_WORK/stage/usr/sbin/vfiopt" "$dir/usr/sbin/vfiopt" || return 1
+	install -D -m 0755 "$qemu" "$dir/usr/bin/qemu-system-x86_64" || return 1
+	for lib in $(ldd "$qemu" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		install -D -m 0755 "$(readlink -f "$lib")" "$dir$lib" || return 1
+	done
+	mkdir -p "$dir/usr/lib/x86_64-linux-gnu" || return 1
+	cp -a /usr/lib/x86_64-linux-gnu/qemu "$dir/usr/lib/x86_64-linux-gnu/" || return 1
+	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin \
+		/usr/share/qemu/linuxboot_dma.bin; do
+		install -D -m 0644 "$(readlink -f "$f")" "$dir$f" || return 1
+	done
+	mkdir -p "$l2/bin" "$l2/proc" "$l2/sys" "$l2/dev" "$dir/l2" || return 1
+	cp /bin/busybox "$l2/bin/busybox" || return 1
+	install -m 0755 "$top/tests/boot/l2-init.sh" "$l2/init" || return 1
+	f=$(find "$KERNEL_ROOT/lib/modules/$KERNEL_VERSION" -name 'e1000e.ko*' | head -n 1)
+	case $f in
+	*.xz) xz -dc "$f" >"$l2/e1000e.ko" ;;
+	*) cp "$f" "$l2/e1000e.ko" ;;
+	esac || return 1
+	(cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/l2/initrd.img" || return 1
+	cp "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" "$dir/l2/vmlinuz" || return 1
+	BOOT_NESTED_ROOT=$BOOT_WORK/nested-root.img
+	rm -f "$BOOT_NESTED_ROOT"
+	mke2fs -q -t ext4 -d "$dir" "$BOOT_NESTED_ROOT" 256M >/dev/null
 }
