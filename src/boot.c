@@ -593,13 +593,8 @@ int verb_boot(int argc, char **argv)
 		fprintf(stderr, "vfiopt boot: --accel kvm or --accel tcg\n");
 		return EXIT_USAGE;
 	}
-	r = sysfs_open(&b.sys, b.sysroot);
-	if (r == 0)
-		r = sysfs_scan(&b.sys);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt boot: cannot list the PCI devices: %s\n", strerror(-r));
-		goto out;
-	}
+	if (sysfs_open_scan(&b.sys, b.sysroot, "boot") < 0)
+		return EXIT_FAILED;
 	b.sysroot = b.sysroot ? b.sysroot : "";
 	if (!b.accel)
 		b.accel = faccessat(b.sys.root, "dev/kvm", R_OK | W_OK, 0) == 0 ? "kvm" : "tcg";

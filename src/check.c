@@ -415,7 +415,7 @@ int verb_check(int argc, char **argv)
 	};
 	struct check c = { 0 };
 	const char *sysroot = NULL;
-	int opt, r;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -435,14 +435,8 @@ int verb_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c.sysroot = sysroot ? sysroot : "";
-	r = sysfs_open(&c.sys, sysroot);
-	if (r == 0)
-		r = sysfs_scan(&c.sys);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt check: cannot list the PCI devices: %s\n", strerror(-r));
-		sysfs_close(&c.sys);
+	if (sysfs_open_scan(&c.sys, sysroot, "check") < 0)
 		return EXIT_FAILED;
-	}
 	/* Malformed entries are named on stderr, as the claim names them in the log. */
 	log_setup(-1, false, true);
 	selection_init(&c.sel);

@@ -177,7 +177,7 @@ int verb_list(int argc, char **argv)
 	const char *sysroot = NULL;
 	struct sysfs sys;
 	bool json = false;
-	int opt, r, status;
+	int opt, status;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -199,14 +199,8 @@ int verb_list(int argc, char **argv)
 		fprintf(stderr, "vfiopt list: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	r = sysfs_open(&sys, sysroot);
-	if (r == 0)
-		r = sysfs_scan(&sys);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt list: cannot list the PCI devices: %s\n", strerror(-r));
-		sysfs_close(&sys);
+	if (sysfs_open_scan(&sys, sysroot, "list") < 0)
 		return EXIT_FAILED;
-	}
 	status = list(&sys, json);
 	sysfs_close(&sys);
 	return status;

@@ -102,7 +102,7 @@ int verb_release(int argc, char **argv)
 	struct pci_dev *devs[64];
 	const char *sysroot = NULL;
 	struct sysfs sys;
-	int opt, r, i, status;
+	int opt, i, status;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -123,14 +123,8 @@ int verb_release(int argc, char **argv)
 		fprintf(stderr, "vfiopt release: give 1 to %zu addresses\n", ARRAY_SIZE(devs));
 		return EXIT_USAGE;
 	}
-	r = sysfs_open(&sys, sysroot);
-	if (r == 0)
-		r = sysfs_scan(&sys);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt release: cannot list the PCI devices: %s\n", strerror(-r));
-		sysfs_close(&sys);
+	if (sysfs_open_scan(&sys, sysroot, "release") < 0)
 		return EXIT_FAILED;
-	}
 	status = resolve(&sys, argc, argv, devs);
 	for (i = 0; status == EXIT_OK && i < argc; i++)
 		if (release_one(&sys, devs[i]) < 0)

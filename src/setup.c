@@ -384,14 +384,8 @@ int verb_setup(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	s.under_sysroot = sysroot != NULL;
-	r = sysfs_open(&s.sys, sysroot);
-	if (r == 0)
-		r = sysfs_scan(&s.sys);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt setup: cannot list the PCI devices: %s\n", strerror(-r));
-		sysfs_close(&s.sys);
+	if (sysfs_open_scan(&s.sys, sysroot, "setup") < 0)
 		return EXIT_FAILED;
-	}
 	r = check_selection(&s);
 	if (r == 0)
 		r = write_snippets(&s);

@@ -98,7 +98,7 @@ int verb_status(int argc, char **argv)
 	};
 	const char *sysroot = NULL;
 	struct sysfs sys;
-	int opt, r, st;
+	int opt, st;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -117,14 +117,8 @@ int verb_status(int argc, char **argv)
 		fprintf(stderr, "vfiopt status: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	r = sysfs_open(&sys, sysroot);
-	if (r == 0)
-		r = sysfs_scan(&sys);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt status: cannot list the PCI devices: %s\n", strerror(-r));
-		sysfs_close(&sys);
+	if (sysfs_open_scan(&sys, sysroot, "status") < 0)
 		return EXIT_FAILED;
-	}
 	st = status(&sys);
 	sysfs_close(&sys);
 	return st;

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,24 @@ int sysfs_open(struct sysfs *sys, const char *sysroot)
 	if (sys->root < 0)
 		return -errno;
 	return 0;
+}
+
+/*
+ * What every host verb starts with: the root and its PCI devices, or a
+ * message naming the verb.  0 or -errno; closed again on failure.
+ */
+int sysfs_open_scan(struct sysfs *sys, const char *sysroot, const char *verb)
+{
+	int r = sysfs_open(sys, sysroot);
+
+	if (r == 0)
+		r = sysfs_scan(sys);
+	if (r < 0) {
+		fprintf(stderr, "vfiopt %s: cannot list the PCI devices under %s: %s\n", verb,
+			sysroot ? sysroot : "/", strerror(-r));
+		sysfs_close(sys);
+	}
+	return r;
 }
 
 void sysfs_close(struct sysfs *sys)

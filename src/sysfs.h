@@ -37,6 +37,7 @@ struct sysfs {
 };
 
 int sysfs_open(struct sysfs *sys, const char *sysroot);
+int sysfs_open_scan(struct sysfs *sys, const char *sysroot, const char *verb);
 void sysfs_close(struct sysfs *sys);
 int sysfs_scan(struct sysfs *sys);
 int sysfs_load(struct sysfs *sys, struct pci_dev *dev);

@@ -100,7 +100,15 @@ traced() {
 writes() {
 	local main
 	main=$(awk 'NR == 1 { print $1 }' "$T.strace")
+	# Two passes: strace may log a child's execve before its parent's clone
+	# returns ("<... clone resumed> ... = PID").
 	awk -v main="$main" -v root="$T/" '
+		NR == FNR {
+			if ($1 == main && $0 ~ /(clone|clone3|fork|vfork)[(]|(clone|clone3|fork|vfork) resumed/ &&
+			    $NF ~ /^[0-9]+$/)
+				child[$NF] = 1
+			next
+		}
 		$1 == main && $2 ~ /^write\(/ {
 			if (!match($0, /<[^>]*>/)) next
 			path = substr($0, RSTART + 1, RLENGTH - 2)
@@ -110,14 +118,13 @@ writes() {
 			print substr(path, length(root) + 1) " <- " substr(rest, RSTART + 1, RLENGTH - 2)
 		}
 		# Children of the claim itself, not what they run in turn.
-		$1 == main && $2 ~ /^(clone|clone3|fork|vfork)\(/ && $NF ~ /^[0-9]+$/ {
-			child[$NF] = 1
-		}
-		($1 in child) && $2 ~ /^execve\(/ && $0 ~ /= 0$/ {
+		# (the line may be cut "<unfinished ...>" by another process: the
+		# program is in its first half, and a child execs once).
+		($1 in child) && $2 ~ /^execve\(/ && !execd[$1]++ {
 			match($0, /"[^"]*"/)
 			n = split(substr($0, RSTART + 1, RLENGTH - 2), parts, "/")
 			print "exec " parts[n]
-		}' "$T.strace"
+		}' "$T.strace" "$T.strace"
 }
 
 expect_writes() { # LINE...
