@@ -408,28 +408,13 @@ static void check_initramfs(struct check *c)
 
 int verb_check(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "sysroot", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct check c = { 0 };
 	const char *sysroot = NULL;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			sysroot = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	opt = parse_sysroot_only(argc, argv, usage, &sysroot);
+	if (opt != 0)
+		return opt > 0 ? EXIT_OK : EXIT_USAGE;
 	if (optind < argc) {
 		fprintf(stderr, "vfiopt check: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;

@@ -94,29 +94,14 @@ static int release_one(struct sysfs *sys, struct pci_dev *dev)
 
 int verb_release(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "sysroot", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct pci_dev *devs[64];
 	const char *sysroot = NULL;
 	struct sysfs sys;
 	int opt, i, status;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			sysroot = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	opt = parse_sysroot_only(argc, argv, usage, &sysroot);
+	if (opt != 0)
+		return opt > 0 ? EXIT_OK : EXIT_USAGE;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1 || argc > (int)ARRAY_SIZE(devs)) {
