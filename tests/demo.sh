@@ -15,7 +15,7 @@ cd "$top" || exit 1
 . tests/lib/boot.sh
 
 PACKAGES="make gcc libc6-dev musl-tools dracut-core systemd udev kmod cpio binutils
-	qemu-system-x86 busybox-static e2fsprogs"
+	qemu-system-x86 busybox-static e2fsprogs file"
 step=0
 steps=7
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-demo.XXXXXX")
