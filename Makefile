@@ -64,13 +64,13 @@ fuzz: tests/fuzz/fuzz-cmdline
 		-artifact_prefix=tests/fuzz/findings/ tests/fuzz/corpus
 
 tests/fuzz/fuzz-cmdline: tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS) $(HDRS)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ \
+	clang -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ \
 		tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
 
 # The fuzz target under ASan and UBSan without libFuzzer, for make check.
 SAN_CC ?= cc
 tests/fuzz/fuzz-smoke: tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS) $(HDRS)
-	$(SAN_CC) -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	$(SAN_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-Isrc -o $@ tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
 
 install: vfiopt

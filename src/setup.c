@@ -132,20 +132,9 @@ static int check_selection(struct setup *s)
 static const char *iommu_switch(struct setup *s)
 {
 	static char buf[ATTR_MAX];
-	ssize_t n;
 
-	n = read_file_at(s->sys.root, "proc/cpuinfo", buf, sizeof(buf));
-	/* The first processor's lines fit; a longer file is fine, cut. */
-	if (n == -EFBIG) {
-		int fd = openat(s->sys.root, "proc/cpuinfo", O_RDONLY | O_CLOEXEC);
-
-		n = fd < 0 ? -errno : read_full(fd, buf, sizeof(buf) - 1);
-		if (fd >= 0)
-			close(fd);
-		if (n >= 0)
-			buf[n] = '\0';
-	}
-	if (n < 0)
+	/* The first processor's vendor_id line is at the start of the file. */
+	if (read_prefix_at(s->sys.root, "proc/cpuinfo", buf, sizeof(buf)) < 0)
 		return NULL;
 	if (strstr(buf, "GenuineIntel"))
 		return "intel_iommu=on";

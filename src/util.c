@@ -75,18 +75,27 @@ int write_full(int fd, const void *buf, size_t len)
  * length, -EFBIG when it does not fit (never a silently cut value), or
  * -errno.
  */
-ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+static ssize_t open_and_read(int dirfd, const char *path, char *buf, size_t want)
 {
 	ssize_t n;
 	int fd;
 
-	if (size < 2)
-		return -EINVAL;
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	n = read_full(fd, buf, size);
+	n = read_full(fd, buf, want);
 	close(fd);
+	return n;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size < 2)
+		return -EINVAL;
+	/* Ask for one byte more than fits: getting it means the file is too big. */
+	n = open_and_read(dirfd, path, buf, size);
 	if (n < 0)
 		return n;
 	if ((size_t)n == size)
@@ -99,15 +108,10 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 ssize_t read_prefix_at(int dirfd, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
-	int fd;
 
 	if (size < 1)
 		return -EINVAL;
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	n = read_full(fd, buf, size - 1);
-	close(fd);
+	n = open_and_read(dirfd, path, buf, size - 1);
 	if (n < 0)
 		return n;
 	buf[n] = '\0';
