@@ -27,11 +27,12 @@ LDFLAGS ?= -s
 WERROR ?= -Werror
 VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
-	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"'
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"' \
+	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections
 
-SRCS = src/main.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
-	src/spawn.c src/record.c src/setup.c src/list.c src/pciids.c src/status.c src/release.c src/check.c src/boot.c src/util.c
+SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
+	src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c src/list.c src/pciids.c src/status.c src/release.c src/check.c src/boot.c src/util.c src/modalias.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 
@@ -84,8 +85,6 @@ install: vfiopt
 	install -m 0755 dracut-module/vfiopt-claim.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh
 	install -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	install -D -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf
-	install -D -m 0644 conf/dracut.conf.d/vfiopt.conf \
-		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/vfiopt.conf
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 
 uninstall:
@@ -94,7 +93,7 @@ uninstall:
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
-	rm -f $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf $(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/vfiopt.conf
+	rm -f $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf
 	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vfiopt setup: the seed recipe's configuration steps, for this machine.
- * Check the selection against the devices present, then write the GRUB
- * snippet (IOMMU switch by CPU vendor, iommu=pt, the selection, and the
- * framebuffer switch when the boot GPU is selected) and the dracut one,
- * atomically and idempotently, and say (or, with --apply, run) what
- * finishes the job.
+ * Check everything first (the selection against the devices present, a
+ * boot loader and an initramfs generator that setup knows, our dracut
+ * module), so that a refusal writes nothing; then write the boot loader's
+ * parameters (the IOMMU switch from the firmware's tables, iommu=pt, the
+ * selection, the framebuffer switch for the boot GPU) and the generator's
+ * configuration, atomically and only when they change, and say (or, with
+ * --apply, run) what finishes the job.  --undo removes what it wrote.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,25 +19,30 @@
 
 #include "log.h"
 #include "selection.h"
+#include "setup.h"
 #include "spawn.h"
 #include "sysfs.h"
 #include "util.h"
 #include "verbs.h"
 
-#define GRUB_SNIPPET "etc/default/grub.d/vfiopt.cfg"
-#define DRACUT_SNIPPET "etc/dracut.conf.d/vfiopt.conf"
-#define DRACUT_MODULE "usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
 /* update-grub and dracut --regenerate-all take a while, but not forever. */
 #define APPLY_TIMEOUT_MS (15 * 60 * 1000)
 
 /* Room for the whole selection on one line: 64 ids and 64 addresses. */
 #define CMDLINE_ADD_MAX 8192
 
+/* The ways this machine's command line and initramfs can be made, in order of preference. */
+static const struct setup_backend *const cmdline_backends[] = { &setup_grub };
+static const struct setup_backend *const initramfs_backends[] = { &setup_dracut };
+
 struct setup {
 	struct sysfs sys;
 	struct selection sel;
+	const struct setup_backend *cmdline;
+	const struct setup_backend *initramfs;
 	bool force;
 	bool apply;
+	bool undo;
 	bool under_sysroot;
 	bool boot_vga;
 };
@@ -44,18 +51,80 @@ static void usage(FILE *out)
 {
 	fputs("Usage: vfiopt setup [--sysroot DIR] (--ids LIST | --addrs LIST) [--force] "
 	      "[--apply]\n"
+	      "       vfiopt setup [--sysroot DIR] --undo [--apply]\n"
 	      "\n"
-	      "Write /etc/default/grub.d/vfiopt.cfg (the IOMMU switch for this CPU, iommu=pt,\n"
-	      "the selection, video=efifb:off,vesafb:off for the boot GPU) and\n"
-	      "/etc/dracut.conf.d/vfiopt.conf, then print the commands that finish the job.\n"
+	      "Write /etc/default/grub.d/vfiopt.cfg (the IOMMU switch for this machine's\n"
+	      "IOMMU, iommu=pt, the selection, video=efifb:off,vesafb:off for the boot GPU)\n"
+	      "and /etc/dracut.conf.d/vfiopt.conf, then print the commands that finish the\n"
+	      "job.  Nothing is written when anything is missing.\n"
 	      "\n"
 	      "  --ids LIST       vendor:device[:subvendor[:subdevice[:class[:mask]]]][,...]\n"
 	      "  --addrs LIST     [DDDD:]BB:SS.F[,...]\n"
 	      "  --force          write even when an entry matches no device here\n"
+	      "  --undo           remove the files setup wrote\n"
 	      "  --apply          also run the commands (update-grub, dracut)\n"
 	      "  --sysroot DIR    take every path under DIR\n"
 	      "  -h, --help       show this help\n",
 	      out);
+}
+
+/*
+ * Paths relative to the root the verb opened: "/usr/bin/dracut" and
+ * "usr/bin/dracut" alike.
+ */
+static const char *relative(const char *path)
+{
+	return path[0] == '/' ? path + 1 : path;
+}
+
+bool setup_exists(int rootfd, const char *path, int mode)
+{
+	return faccessat(rootfd, relative(path), mode, 0) == 0;
+}
+
+/* Replace a file setup owns, and say whether it changed. */
+int setup_write_owned(int rootfd, const char *path, const char *content)
+{
+	int r = write_file_atomic_at(rootfd, relative(path), content, 0644);
+
+	if (r < 0) {
+		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", relative(path),
+			strerror(-r));
+		return r;
+	}
+	printf("%s /%s\n", r ? "wrote" : "unchanged", relative(path));
+	return r;
+}
+
+/*
+ * Remove a file that setup wrote, known by its first line; a file of the
+ * same name that someone else wrote is left alone.
+ */
+int setup_remove_owned(int rootfd, const char *path)
+{
+	char head[sizeof(SETUP_MARKER)];
+	ssize_t n;
+
+	path = relative(path);
+	n = read_prefix_at(rootfd, path, head, sizeof(head));
+	if (n == -ENOENT)
+		return 0;
+	if (n < 0) {
+		fprintf(stderr, "vfiopt setup: cannot read /%s: %s\n", path, strerror((int)-n));
+		return (int)n;
+	}
+	if (strcmp(head, SETUP_MARKER) != 0) {
+		fprintf(stderr, "vfiopt setup: left /%s alone: vfiopt setup did not write it\n",
+			path);
+		return 0;
+	}
+	if (unlinkat(rootfd, path, 0) < 0) {
+		fprintf(stderr, "vfiopt setup: cannot remove /%s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	sync_parent_at(rootfd, path);
+	printf("removed /%s\n", path);
+	return 1;
 }
 
 static bool any_match(struct setup *s, const struct pci_match *m)
@@ -78,6 +147,19 @@ static bool any_match(struct setup *s, const struct pci_match *m)
 			printf("  %s [%04x:%04x]\n", dev->name, dev->ids.vendor, dev->ids.device);
 	}
 	return found;
+}
+
+static bool selected(const struct setup *s, const struct pci_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->sel.n_ids; i++)
+		if (pci_match_ids(&s->sel.ids[i].match, &dev->ids))
+			return true;
+	for (i = 0; i < s->sel.n_addrs; i++)
+		if (pci_addr_cmp(&s->sel.addrs[i].addr, &dev->addr) == 0)
+			return true;
+	return false;
 }
 
 /* Every entry must name a present device, unless --force. */
@@ -107,15 +189,8 @@ static int check_selection(struct setup *s)
 	}
 	for (d = 0; d < s->sys.n_devs; d++) {
 		struct pci_dev *dev = &s->sys.devs[d];
-		bool selected = false;
 
-		if (!dev->loaded)
-			continue;
-		for (i = 0; i < s->sel.n_ids && !selected; i++)
-			selected = pci_match_ids(&s->sel.ids[i].match, &dev->ids);
-		for (i = 0; i < s->sel.n_addrs && !selected; i++)
-			selected = pci_addr_cmp(&s->sel.addrs[i].addr, &dev->addr) == 0;
-		if (selected && sysfs_is_boot_vga(&s->sys, dev)) {
+		if (dev->loaded && selected(s, dev) && sysfs_is_boot_vga(&s->sys, dev)) {
 			printf("  %s is the boot VGA: adding video=efifb:off,vesafb:off\n",
 			       dev->name);
 			s->boot_vga = true;
@@ -128,174 +203,144 @@ static int check_selection(struct setup *s)
 	return 0;
 }
 
-/* intel_iommu=on or amd_iommu=on, from /proc/cpuinfo's vendor_id. */
-static const char *iommu_switch(struct setup *s)
+/*
+ * The first backend of @list that this system uses; a message naming
+ * what setup looked for when none is.
+ */
+static const struct setup_backend *choose(const struct setup *s,
+					  const struct setup_backend *const *list, size_t n,
+					  const char *what, const char *remedy)
 {
-	static char buf[ATTR_MAX];
+	size_t i;
 
-	/* The first processor's vendor_id line is at the start of the file. */
-	if (read_prefix_at(s->sys.root, "proc/cpuinfo", buf, sizeof(buf)) < 0)
-		return NULL;
-	if (strstr(buf, "GenuineIntel"))
-		return "intel_iommu=on";
-	if (strstr(buf, "AuthenticAMD") || strstr(buf, "HygonGenuine"))
-		return "amd_iommu=on";
+	for (i = 0; i < n; i++)
+		if (list[i]->detect(s->sys.root))
+			return list[i];
+	fprintf(stderr, "vfiopt setup: no %s that vfiopt setup knows here: %s\n", what, remedy);
 	return NULL;
 }
 
-/* The selection in canonical form: ids as given, in lower case; full addresses. */
-static int selection_params(struct setup *s, char *buf, size_t size)
+/* Everything setup will need is here, or it says what is missing. */
+static int check_system(struct setup *s)
 {
-	size_t len = 0;
+	int r = 0;
+
+	s->cmdline = choose(s, cmdline_backends, ARRAY_SIZE(cmdline_backends), "boot loader",
+			    "GRUB (update-grub or grub-mkconfig) is what it sets up; put the "
+			    "parameters on your kernel command line yourself");
+	s->initramfs = choose(s, initramfs_backends, ARRAY_SIZE(initramfs_backends),
+			      "initramfs generator",
+			      "dracut is not installed, and the early claim runs from a dracut "
+			      "initramfs (Debian, Ubuntu: apt-get install dracut)");
+	if (!s->cmdline || !s->initramfs)
+		r = -ENOENT;
+	if (s->cmdline && s->cmdline->ready(s->sys.root) < 0)
+		r = -ENOENT;
+	if (s->initramfs && s->initramfs->ready(s->sys.root) < 0)
+		r = -ENOENT;
+	if (r < 0)
+		fprintf(stderr, "vfiopt setup: nothing written\n");
+	return r;
+}
+
+/*
+ * The IOMMU switch from the firmware's own description of its IOMMU: the
+ * ACPI DMAR table (Intel VT-d) or IVRS (AMD-Vi).  The CPU vendor cannot
+ * tell: a virtual machine may show one vendor's CPU and the other's IOMMU.
+ * The AMD driver is on whenever the firmware describes a unit; amd_iommu=
+ * has no "on", so nothing is added for it.
+ */
+static const char *iommu_switch(struct setup *s)
+{
+	static char cpuinfo[ATTR_MAX];
+
+	if (setup_exists(s->sys.root, "sys/firmware/acpi/tables/DMAR", F_OK))
+		return "intel_iommu=on";
+	if (setup_exists(s->sys.root, "sys/firmware/acpi/tables/IVRS", F_OK))
+		return "";
+	/* VT-d off in the firmware: the switch is still needed once it is on. */
+	fprintf(stderr, "vfiopt setup: warning: no ACPI DMAR or IVRS table: the firmware shows "
+			"no IOMMU; turn on VT-d or AMD-Vi (IOMMU) in its setup\n");
+	if (read_prefix_at(s->sys.root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo)) > 0 &&
+	    strstr(cpuinfo, "GenuineIntel"))
+		return "intel_iommu=on";
+	return "";
+}
+
+/* The words for the kernel command line, in canonical form: lower-case ids, full addresses. */
+static int cmdline_words(struct setup *s, char *buf, size_t size)
+{
+	const char *iommu = iommu_switch(s);
+	size_t len;
 	unsigned int i;
 	char *p;
 	int r;
 
-	buf[0] = '\0';
-	for (i = 0; i < s->sel.n_ids; i++) {
+	r = path_join(buf, size, "%s%siommu=pt", iommu, iommu[0] ? " " : "");
+	for (i = 0; r == 0 && i < s->sel.n_ids; i++) {
+		len = strlen(buf);
 		r = path_join(buf + len, size - len, "%s%s",
 			      i ? "," : " vfiopt.ids=", s->sel.ids[i].text);
-		if (r < 0)
-			return r;
-		len += strlen(buf + len);
 	}
 	for (p = buf; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
-	for (i = 0; i < s->sel.n_addrs; i++) {
+	for (i = 0; r == 0 && i < s->sel.n_addrs; i++) {
 		char name[PCI_NAME_MAX];
 
+		len = strlen(buf);
 		r = pci_addr_format(&s->sel.addrs[i].addr, name, sizeof(name));
 		if (r == 0)
 			r = path_join(buf + len, size - len, "%s%s",
 				      i ? "," : " vfiopt.addrs=", name);
-		if (r < 0)
-			return r;
-		len += strlen(buf + len);
 	}
-	return 0;
+	if (r == 0 && s->boot_vga) {
+		len = strlen(buf);
+		r = path_join(buf + len, size - len, " video=efifb:off,vesafb:off");
+	}
+	return r;
 }
 
-/* Byte for byte conf/dracut.conf.d/vfiopt.conf, which make install puts in the same place. */
-static const char dracut_snippet[] =
-	"# vfiopt: claim passthrough devices for vfio-pci in the initramfs.  The\n"
-	"# helper does nothing unless vfiopt.ids=, vfiopt.addrs=, vfio-pci.ids= or\n"
-	"# /etc/vfiopt.conf selects devices.\n"
-	"add_dracutmodules+=\" vfiopt \"\n";
-
-static int write_snippets(struct setup *s)
+static int write_config(struct setup *s)
 {
-	static char grub[CMDLINE_ADD_MAX + 512];
-	char params[CMDLINE_ADD_MAX];
-	const char *iommu = iommu_switch(s);
+	char words[CMDLINE_ADD_MAX];
 	int r;
 
-	if (!iommu)
-		fprintf(stderr, "vfiopt setup: warning: unknown CPU vendor in /proc/cpuinfo: add "
-				"intel_iommu=on or amd_iommu=on yourself\n");
-	r = selection_params(s, params, sizeof(params));
-	if (r == 0)
-		r = path_join(grub, sizeof(grub),
-			      "# Written by \"vfiopt setup\"; run it again to change this file.\n"
-			      "# grub-mkconfig (update-grub) reads it after /etc/default/grub.\n"
-			      "GRUB_CMDLINE_LINUX=\"${GRUB_CMDLINE_LINUX}%s%s iommu=pt%s%s\"\n",
-			      iommu ? " " : "", iommu ? iommu : "", params,
-			      s->boot_vga ? " video=efifb:off,vesafb:off" : "");
-	if (r < 0)
-		return r;
-
-	r = write_file_atomic_at(s->sys.root, GRUB_SNIPPET, grub, 0644);
+	r = cmdline_words(s, words, sizeof(words));
 	if (r < 0) {
-		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", GRUB_SNIPPET, strerror(-r));
+		fprintf(stderr, "vfiopt setup: the selection is too long for a command line\n");
 		return r;
 	}
-	printf("%s /%s\n", r ? "wrote" : "unchanged", GRUB_SNIPPET);
-
-	/*
-	 * add_dracutmodules naming a module dracut cannot find makes every
-	 * later dracut run fail, a kernel upgrade's included.
-	 */
-	if (faccessat(s->sys.root, DRACUT_MODULE, F_OK, 0) < 0) {
-		fprintf(stderr,
-			"vfiopt setup: the dracut module is not installed (/%s missing: "
-			"make install); /%s not written, as dracut would fail without it\n",
-			DRACUT_MODULE, DRACUT_SNIPPET);
-		return -ENOENT;
-	}
-	r = write_file_atomic_at(s->sys.root, DRACUT_SNIPPET, dracut_snippet, 0644);
-	if (r < 0) {
-		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", DRACUT_SNIPPET,
-			strerror(-r));
-		return r;
-	}
-	printf("%s /%s\n", r ? "wrote" : "unchanged", DRACUT_SNIPPET);
-	return 0;
+	r = s->cmdline->write(s->sys.root, words);
+	if (r >= 0)
+		r = s->initramfs->write(s->sys.root, words);
+	return r < 0 ? r : 0;
 }
 
-static bool exists_under_root(struct setup *s, const char *path)
+static void print_command(const char *const *argv)
 {
-	return faccessat(s->sys.root, path + 1, X_OK, 0) == 0;
+	printf(" ");
+	for (; *argv; argv++)
+		printf(" %s", *argv);
+	printf("\n");
 }
 
-/*
- * Debian's grub-mkconfig reads the .cfg files of /etc/default/grub.d; upstream's and
- * some distributions' do not, and the snippet would be silently ignored.
- */
-static void check_grub_d(struct setup *s)
-{
-	static const char *const mkconfigs[] = { "usr/sbin/grub-mkconfig",
-						 "usr/sbin/grub2-mkconfig" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(mkconfigs); i++) {
-		if (faccessat(s->sys.root, mkconfigs[i], F_OK, 0) < 0)
-			continue;
-		if (file_contains_at(s->sys.root, mkconfigs[i], "default/grub.d") <= 0)
-			fprintf(stderr,
-				"vfiopt setup: warning: /%s does not read /%s: add the "
-				"parameters after ${GRUB_CMDLINE_LINUX} in that file to "
-				"GRUB_CMDLINE_LINUX in /etc/default/grub yourself\n",
-				mkconfigs[i], GRUB_SNIPPET);
-		return;
-	}
-}
-
-/* The commands that make the snippets take effect, for the system found here. */
+/* The commands that make the files take effect: printed, or run with --apply. */
 static int finish(struct setup *s)
 {
-	static const char *const grub_cfgs[][3] = {
-		{ "/usr/sbin/update-grub", NULL, NULL },
-		{ "/usr/sbin/grub2-mkconfig", "-o", "/boot/grub2/grub.cfg" },
-		{ "/usr/sbin/grub-mkconfig", "-o", "/boot/grub/grub.cfg" },
-	};
-	const char *cmds[2][4] = { { NULL }, { NULL } };
-	unsigned int i, n = 0;
+	const char *const *cmds[2];
+	size_t i, n = 0;
 	int status = 0;
 
-	for (i = 0; i < ARRAY_SIZE(grub_cfgs) && !cmds[0][0]; i++)
-		if (exists_under_root(s, grub_cfgs[i][0]))
-			memcpy(cmds[n++], grub_cfgs[i], sizeof(grub_cfgs[i]));
-	check_grub_d(s);
+	if (s->cmdline && s->cmdline->command(s->sys.root))
+		cmds[n++] = s->cmdline->command(s->sys.root);
+	if (s->initramfs && s->initramfs->command(s->sys.root))
+		cmds[n++] = s->initramfs->command(s->sys.root);
 	if (!n)
-		fprintf(stderr,
-			"vfiopt setup: warning: no update-grub or grub-mkconfig here: add "
-			"the parameters to your boot loader's kernel command line yourself\n");
-	if (exists_under_root(s, "/usr/bin/dracut")) {
-		cmds[n][0] = "/usr/bin/dracut";
-		cmds[n][1] = "--regenerate-all";
-		cmds[n][2] = "--force";
-		n++;
-	} else {
-		fprintf(stderr, "vfiopt setup: warning: dracut is not installed; the early claim "
-				"runs from a dracut initramfs (apt-get install dracut)\n");
-	}
-
-	if (n)
-		printf(s->apply ? "Running:\n" : "To finish, run:\n");
+		return 0;
+	printf(s->apply ? "Running:\n" : "To finish, run:\n");
 	for (i = 0; i < n; i++)
-		printf("  %s%s%s%s%s\n", cmds[i][0], cmds[i][1] ? " " : "",
-		       cmds[i][1] ? cmds[i][1] : "", cmds[i][2] ? " " : "",
-		       cmds[i][2] ? cmds[i][2] : "");
+		print_command(cmds[i]);
 	if (!s->apply) {
 		printf("then reboot.\n");
 		return 0;
@@ -316,71 +361,140 @@ static int finish(struct setup *s)
 		}
 	}
 	if (status == 0)
-		printf("Done: reboot to claim the devices.\n");
+		printf("Done: reboot %s.\n", s->undo ? "to give the devices back to their drivers"
+						     : "to claim the devices");
 	return status;
 }
 
-int verb_setup(int argc, char **argv)
+static int do_setup(struct setup *s)
+{
+	int r = check_selection(s);
+
+	if (r == 0)
+		r = check_system(s);
+	if (r == 0) {
+		printf("Kernel command line: %s; initramfs: %s\n", s->cmdline->name,
+		       s->initramfs->name);
+		r = write_config(s);
+	}
+	if (r == 0)
+		r = finish(s);
+	return r;
+}
+
+/*
+ * Every backend's files go, found here or not (dracut may have been
+ * removed since); the commands are those of the backends found.
+ */
+static int do_undo(struct setup *s)
+{
+	const struct setup_backend *const *lists[] = { cmdline_backends, initramfs_backends };
+	const size_t sizes[] = { ARRAY_SIZE(cmdline_backends), ARRAY_SIZE(initramfs_backends) };
+	int removed = 0, r = 0;
+	size_t l, i;
+
+	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+		for (i = 0; i < sizes[l]; i++) {
+			int u = lists[l][i]->undo(s->sys.root);
+
+			if (u < 0)
+				r = u;
+			removed += u > 0;
+		}
+	}
+	if (r < 0)
+		return r;
+	if (!removed)
+		printf("Nothing of vfiopt setup's to remove.\n");
+	if (setup_exists(s->sys.root, "etc/vfiopt.conf", F_OK))
+		fprintf(stderr, "vfiopt setup: note: /etc/vfiopt.conf still selects devices, and "
+				"the dracut module still goes into the initramfs for it\n");
+	s->cmdline = choose(s, cmdline_backends, ARRAY_SIZE(cmdline_backends), "boot loader",
+			    "update your kernel command line yourself");
+	s->initramfs = choose(s, initramfs_backends, ARRAY_SIZE(initramfs_backends),
+			      "initramfs generator", "regenerate your initramfs yourself");
+	return finish(s);
+}
+
+/* 0 to go on, -1 when --help was served, or EXIT_USAGE (already said why). */
+static int parse_options(struct setup *s, int argc, char **argv, const char **sysroot)
 {
 	static const struct option options[] = {
 		{ "sysroot", required_argument, NULL, 'r' },
 		{ "ids", required_argument, NULL, 'i' },
 		{ "addrs", required_argument, NULL, 'a' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "undo", no_argument, NULL, 'u' },
 		{ "apply", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *sysroot = NULL;
-	struct setup s = { 0 };
-	int opt, r, status;
+	int opt;
 
-	selection_init(&s.sel);
-	log_setup(-1, false, true);
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			sysroot = optarg;
+			*sysroot = optarg;
 			break;
 		case 'i':
-			selection_set(&s.sel, SEL_IDS, "--ids", optarg);
+			selection_set(&s->sel, SEL_IDS, "--ids", optarg);
 			break;
 		case 'a':
-			selection_set(&s.sel, SEL_ADDRS, "--addrs", optarg);
+			selection_set(&s->sel, SEL_ADDRS, "--addrs", optarg);
 			break;
 		case 'f':
-			s.force = true;
+			s->force = true;
+			break;
+		case 'u':
+			s->undo = true;
 			break;
 		case 'y':
-			s.apply = true;
+			s->apply = true;
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_OK;
+			return -1;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc || selection_empty(&s.sel) || s.sel.n_bad) {
-		selection_report(&s.sel);
-		if (optind < argc)
-			fprintf(stderr, "vfiopt setup: unexpected argument '%s'\n", argv[optind]);
-		else if (selection_empty(&s.sel) && !s.sel.n_bad)
+	if (optind < argc) {
+		fprintf(stderr, "vfiopt setup: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (s->undo) {
+		if (selection_empty(&s->sel) && !s->sel.n_bad && !s->force)
+			return 0;
+		fprintf(stderr, "vfiopt setup: --undo takes no selection and no --force\n");
+		return EXIT_USAGE;
+	}
+	if (selection_empty(&s->sel) || s->sel.n_bad) {
+		selection_report(&s->sel);
+		if (selection_empty(&s->sel) && !s->sel.n_bad)
 			fprintf(stderr, "vfiopt setup: --ids or --addrs is needed\n");
 		else
 			fprintf(stderr, "vfiopt setup: nothing written: fix the entries above\n");
 		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+int verb_setup(int argc, char **argv)
+{
+	const char *sysroot = NULL;
+	struct setup s = { 0 };
+	int r;
+
+	selection_init(&s.sel);
+	log_setup(-1, false, true);
+	r = parse_options(&s, argc, argv, &sysroot);
+	if (r != 0)
+		return r < 0 ? EXIT_OK : r;
 	s.under_sysroot = sysroot != NULL;
 	if (sysfs_open_scan(&s.sys, sysroot, "setup") < 0)
 		return EXIT_FAILED;
-	r = check_selection(&s);
-	if (r == 0)
-		r = write_snippets(&s);
-	if (r == 0)
-		r = finish(&s);
-	status = r < 0 ? EXIT_FAILED : EXIT_OK;
+	r = s.undo ? do_undo(&s) : do_setup(&s);
 	sysfs_close(&s.sys);
-	return status;
+	return r < 0 ? EXIT_FAILED : EXIT_OK;
 }

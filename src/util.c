@@ -388,9 +388,8 @@ static int make_parents_at(int dirfd, const char *path)
 int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_t mode)
 {
 	static char old[ATTR_MAX * 4];
-	char tmp[PATH_BUF_MAX], dir[PATH_BUF_MAX];
+	char tmp[PATH_BUF_MAX];
 	size_t len = strlen(content);
-	const char *slash;
 	ssize_t n;
 	int fd, r;
 
@@ -419,13 +418,36 @@ int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_
 		return r;
 	}
 	/* The rename itself must reach the disk before we say "written". */
-	slash = strrchr(path, '/');
-	if (slash && path_join(dir, sizeof(dir), "%.*s", (int)(slash - path), path) == 0) {
-		fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
+	sync_parent_at(dirfd, path);
 	return 1;
+}
+
+/*
+ * fsync the directory holding @path, so that a rename or an unlink in it
+ * is on the disk.  Best effort: the change itself has been made.
+ */
+void sync_parent_at(int dirfd, const char *path)
+{
+	char dir[PATH_BUF_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (!slash || path_join(dir, sizeof(dir), "%.*s", (int)(slash - path), path) < 0)
+		return;
+	fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* The running kernel's release, "6.1.0-56-amd64", as uname -r gives it. */
+int kernel_release_at(int rootfd, char *buf, size_t size)
+{
+	ssize_t n = read_file_at(rootfd, "proc/sys/kernel/osrelease", buf, size);
+
+	if (n < 0)
+		return (int)n;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] ? 0 : -EINVAL;
 }

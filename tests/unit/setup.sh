@@ -1,11 +1,11 @@
 #!/bin/bash
 # Unit tests of "vfiopt setup" on fake roots: the GRUB and dracut snippets
-# it writes (by CPU vendor, boot VGA or not), refusals that write nothing,
-# idempotence, and the commands it prints for the system it finds.
+# it writes (IOMMU switch from the firmware's tables, boot VGA or not),
+# refusals that write nothing, idempotence, --undo, and the commands it
+# prints for the system it finds.
 set -u
 VFIOPT=$(realpath "${1:?usage: setup.sh VFIOPT}")
 here=$(cd "$(dirname "$0")/.." && pwd)
-top=$(cd "$here/.." && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/lib/tap.sh"
 # shellcheck source=tests/lib/unit.sh
@@ -13,24 +13,43 @@ top=$(cd "$here/.." && pwd)
 
 GRUB=etc/default/grub.d/vfiopt.cfg
 DRACUT=etc/dracut.conf.d/vfiopt.conf
-HEADER='# Written by "vfiopt setup"; run it again to change this file.
-# grub-mkconfig (update-grub) reads it after /etc/default/grub.'
+MODULE=usr/lib/dracut/modules.d/90vfiopt/module-setup.sh
+HEADER='# Written by "vfiopt setup": run it again to change this file,
+# "vfiopt setup --undo" to remove it.'
+DRACUT_SNIPPET="$HEADER
+# The helper does nothing unless vfiopt.ids=, vfiopt.addrs=, vfio-pci.ids=
+# or /etc/vfiopt.conf selects devices.
+add_dracutmodules+=\" vfiopt \""
 
 vsetup() {
 	"$VFIOPT" setup --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
 	status=$?
 }
 
-# A root with the dracut module installed, as make install leaves it.
+# A system's programs, as empty executables under the fake root.
+fake_program() {
+	mkdir -p "$T/$(dirname "$1")"
+	printf '#!/bin/sh\nexit 0\n' >"$T/$1"
+	chmod +x "$T/$1"
+}
+
+# A Debian root: update-grub, a grub-mkconfig that reads grub.d, dracut and
+# our dracut module, as make install leaves it.
 setup_installed() {
 	setup
-	mkdir -p "$T/usr/lib/dracut/modules.d/90vfiopt"
-	: >"$T/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
+	fake_program usr/sbin/update-grub
+	fake_program usr/sbin/grub-mkconfig
+	# shellcheck disable=SC2016 # a line of Debian's script, not to expand
+	echo 'for x in ${sysconfdir}/default/grub.d/*.cfg ; do' >>"$T/usr/sbin/grub-mkconfig"
+	fake_program usr/bin/dracut
+	mkdir -p "$T/$(dirname "$MODULE")"
+	: >"$T/$MODULE"
 	snapshot >"$T.before"
 }
 
 expect_grub() { # CMDLINE-ADDITION
 	expect_file "$GRUB" "$HEADER
+# grub-mkconfig (update-grub) reads it after /etc/default/grub.
 GRUB_CMDLINE_LINUX=\"\${GRUB_CMDLINE_LINUX} $1\""
 }
 
@@ -46,41 +65,46 @@ expect_no_err() {
 	! grep -qE -- "$1" "$T.err" || tap_fail "stderr has /$1/"
 }
 
-# A system's programs, as empty executables under the fake root.
-fake_program() {
-	mkdir -p "$T/$(dirname "$1")"
-	printf '#!/bin/sh\nexit 0\n' >"$T/$1"
-	chmod +x "$T/$1"
-}
-
 test_intel_non_boot_gpu() {
 	setup_installed
 	vsetup --ids 10de:1B80
 	expect_status 0
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"
-	expect_eq "dracut snippet" "$(cat "$T/$DRACUT")" "$(cat "$top/conf/dracut.conf.d/vfiopt.conf")"
+	expect_file "$DRACUT" "$DRACUT_SNIPPET"
 	expect_out '^  0000:01:00.0 \[10de:1b80\]$'
+	expect_out '^Kernel command line: GRUB, /etc/default/grub.d; initramfs: dracut$'
 	expect_out "^wrote /$GRUB\$"
 	expect_out "^wrote /$DRACUT\$"
 	expect_changed ./etc/default ./etc/default/grub.d "./$GRUB" ./etc/dracut.conf.d "./$DRACUT"
 }
 
-test_amd_boot_vga() {
+# The switch comes from the firmware's tables, not from the CPU: QEMU's
+# "-cpu max" says AuthenticAMD while its IOMMU is Intel's.
+test_iommu_switch_from_acpi() {
 	setup_installed
 	printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\n' >"$T/proc/cpuinfo"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"
+	# AMD-Vi: on whenever the firmware describes it; amd_iommu= has no "on".
+	setup_installed
+	mv "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/firmware/acpi/tables/IVRS"
 	vsetup --ids 8086:3e90 --addrs 3:0.0,0000:02:00.0
 	expect_status 0
-	expect_grub "amd_iommu=on iommu=pt vfiopt.ids=8086:3e90 vfiopt.addrs=0000:03:00.0,0000:02:00.0 video=efifb:off,vesafb:off"
+	expect_grub "iommu=pt vfiopt.ids=8086:3e90 vfiopt.addrs=0000:03:00.0,0000:02:00.0 video=efifb:off,vesafb:off"
 	expect_out '0000:00:02.0 is the boot VGA'
-}
-
-test_unknown_cpu() {
+	expect_no_err warning
+	# No table at all: VT-d is off in the firmware; an Intel CPU still
+	# gets the switch it will need once it is on.
 	setup_installed
-	printf 'processor\t: 0\nvendor_id\t: SomethingElse\n' >"$T/proc/cpuinfo"
+	rm "$T/sys/firmware/acpi/tables/DMAR"
 	vsetup --addrs 01:00.0
 	expect_status 0
+	expect_grub "intel_iommu=on iommu=pt vfiopt.addrs=0000:01:00.0"
+	expect_err 'warning: no ACPI DMAR or IVRS table.*turn on VT-d or AMD-Vi'
+	printf 'processor\t: 0\nvendor_id\t: SomethingElse\n' >"$T/proc/cpuinfo"
+	vsetup --addrs 01:00.0
 	expect_grub "iommu=pt vfiopt.addrs=0000:01:00.0"
-	expect_err 'unknown CPU vendor.*intel_iommu=on or amd_iommu=on'
 }
 
 test_refused_writes_nothing() {
@@ -107,6 +131,33 @@ test_refused_writes_nothing() {
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:9999"
 }
 
+# What setup cannot finish, it does not start: no file is written.
+test_refused_system() {
+	setup_installed
+	rm "$T/usr/bin/dracut"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: no initramfs generator that vfiopt setup knows here: dracut is not installed.*apt-get install dracut\)$'
+	expect_err '^vfiopt setup: nothing written$'
+	expect_changed
+	setup_installed
+	rm "$T/$MODULE"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err 'the dracut module is not installed \(/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh is missing: make install puts it there\)'
+	expect_err '^vfiopt setup: nothing written$'
+	expect_changed
+	setup_installed
+	rm "$T/usr/sbin/update-grub" "$T/usr/sbin/grub-mkconfig"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err 'no boot loader that vfiopt setup knows here: GRUB \(update-grub or grub-mkconfig\)'
+	expect_changed
+}
+
 test_idempotent() {
 	local inode
 	setup_installed
@@ -129,24 +180,14 @@ test_idempotent() {
 test_next_steps() {
 	setup_installed
 	vsetup --ids 10de:1b80
-	expect_err 'no update-grub or grub-mkconfig here'
-	expect_err 'dracut is not installed'
-	setup_installed
-	fake_program usr/sbin/update-grub
-	fake_program usr/sbin/grub-mkconfig
-	# Debian's reads the snippet's directory.
-	# shellcheck disable=SC2016 # a line of Debian's script, not to expand
-	echo 'for x in ${sysconfdir}/default/grub.d/*.cfg ; do' >>"$T/usr/sbin/grub-mkconfig"
-	fake_program usr/bin/dracut
-	vsetup --ids 10de:1b80
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
   /usr/sbin/update-grub
   /usr/bin/dracut --regenerate-all --force
 then reboot."
 	expect_no_err 'does not read'
 	setup_installed
+	rm "$T/usr/sbin/update-grub" "$T/usr/sbin/grub-mkconfig"
 	fake_program usr/sbin/grub2-mkconfig
-	fake_program usr/bin/dracut
 	vsetup --ids 10de:1b80
 	expect_out '^  /usr/sbin/grub2-mkconfig -o /boot/grub2/grub.cfg$'
 	# One that does not read /etc/default/grub.d is called out.
@@ -155,12 +196,50 @@ then reboot."
 	vsetup --ids 10de:1b80 --apply
 	expect_status 1
 	expect_err '--apply does not run commands under --sysroot'
-	# Without the dracut module, no add_dracutmodules: dracut would fail on every run.
-	setup
+}
+
+test_undo() {
+	setup_installed
 	vsetup --ids 10de:1b80
-	expect_status 1
-	expect_err 'the dracut module is not installed .*/etc/dracut.conf.d/vfiopt.conf not written'
-	[ ! -e "$T/$DRACUT" ] || tap_fail "dracut.conf.d snippet written without the module"
+	vsetup --undo
+	expect_status 0
+	expect_out "^removed /$GRUB\$"
+	expect_out "^removed /$DRACUT\$"
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/sbin/update-grub
+  /usr/bin/dracut --regenerate-all --force
+then reboot."
+	# The directories setup made stay: grub-mkconfig and dracut read them empty.
+	expect_changed ./etc/default ./etc/default/grub.d ./etc/dracut.conf.d
+	vsetup --undo
+	expect_status 0
+	expect_out "^Nothing of vfiopt setup's to remove.$"
+	# A file of the same name that setup did not write is left alone, and
+	# a selection of the user's own is pointed out.
+	setup_installed
+	mkdir -p "$T/etc/dracut.conf.d"
+	echo 'add_dracutmodules+=" vfiopt "' >"$T/$DRACUT"
+	echo 'ids=10de:1b80' >"$T/etc/vfiopt.conf"
+	snapshot >"$T.before"
+	vsetup --undo
+	expect_status 0
+	expect_err "left /$DRACUT alone: vfiopt setup did not write it"
+	expect_err '/etc/vfiopt.conf still selects devices'
+	expect_changed
+	# Undo takes no selection.
+	vsetup --undo --ids 10de:1b80
+	expect_status 2
+	expect_err '\-\-undo takes no selection'
+	# dracut gone since: its file still goes, only update-grub is left to run.
+	setup_installed
+	vsetup --ids 10de:1b80
+	rm "$T/usr/bin/dracut"
+	vsetup --undo
+	expect_status 0
+	expect_out "^removed /$DRACUT\$"
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/sbin/update-grub
+then reboot."
 }
 
 test_claim_reads_what_setup_wrote() {
@@ -176,10 +255,11 @@ test_claim_reads_what_setup_wrote() {
 	expect_driver 0000:03:00.0 vfio-pci
 }
 
-run_test "setup: Intel CPU, a GPU that is not the boot VGA" test_intel_non_boot_gpu
-run_test "setup: AMD CPU, the boot VGA, addresses made canonical" test_amd_boot_vga
-run_test "setup: an unknown CPU vendor" test_unknown_cpu
+run_test "setup: Intel IOMMU, a GPU that is not the boot VGA" test_intel_non_boot_gpu
+run_test "setup: the IOMMU switch from the ACPI tables, not the CPU vendor" test_iommu_switch_from_acpi
 run_test "setup: no match, malformed or empty: refused, nothing written" test_refused_writes_nothing
+run_test "setup: no dracut, no module, no GRUB: refused, nothing written" test_refused_system
 run_test "setup: a second run changes nothing; files replaced by rename" test_idempotent
 run_test "setup: the commands printed for the system found" test_next_steps
+run_test "setup --undo: removes what setup wrote, and only that" test_undo
 run_test "setup: what it writes is what claim reads" test_claim_reads_what_setup_wrote

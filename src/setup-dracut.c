@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The initramfs through dracut: a dracut.conf.d file that adds our module,
+ * so that every image dracut builds from now on, a kernel upgrade's
+ * included, runs the claim before udev.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "setup.h"
+#include "util.h"
+
+#define DRACUT "/usr/bin/dracut"
+#define DRACUT_SNIPPET "etc/dracut.conf.d/vfiopt.conf"
+
+static const char dracut_snippet[] = SETUP_HEADER
+	"# The helper does nothing unless vfiopt.ids=, vfiopt.addrs=, vfio-pci.ids=\n"
+	"# or /etc/vfiopt.conf selects devices.\n"
+	"add_dracutmodules+=\" vfiopt \"\n";
+
+static bool dracut_detect(int rootfd)
+{
+	return setup_exists(rootfd, DRACUT, X_OK);
+}
+
+/*
+ * add_dracutmodules naming a module dracut cannot find makes every later
+ * dracut run fail, a kernel upgrade's included.
+ */
+static int dracut_ready(int rootfd)
+{
+	if (setup_exists(rootfd, DRACUT_MODULE_SETUP, F_OK))
+		return 0;
+	fprintf(stderr,
+		"vfiopt setup: the dracut module is not installed (%s is missing: make "
+		"install puts it there)\n",
+		DRACUT_MODULE_SETUP);
+	return -ENOENT;
+}
+
+static int dracut_write(int rootfd, const char *words)
+{
+	(void)words; /* the selection travels on the command line */
+	return setup_write_owned(rootfd, DRACUT_SNIPPET, dracut_snippet);
+}
+
+static int dracut_undo(int rootfd)
+{
+	return setup_remove_owned(rootfd, DRACUT_SNIPPET);
+}
+
+static const char *const *dracut_command(int rootfd)
+{
+	static const char *const regenerate[] = { DRACUT, "--regenerate-all", "--force", NULL };
+
+	return dracut_detect(rootfd) ? regenerate : NULL;
+}
+
+const struct setup_backend setup_dracut = {
+	.name = "dracut",
+	.detect = dracut_detect,
+	.ready = dracut_ready,
+	.write = dracut_write,
+	.undo = dracut_undo,
+	.command = dracut_command,
+};
