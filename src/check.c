@@ -13,15 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "config.h"
 #include "log.h"
+#include "paths.h"
 #include "selection.h"
 #include "spawn.h"
 #include "sysfs.h"
 #include "util.h"
 #include "verbs.h"
 
-#define DRACUT_MODULE "usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
 #define LSINITRD_TIMEOUT_MS 60000
 
 struct check {
@@ -105,11 +106,16 @@ static bool cmdline_has(struct check *c, const char *word)
 	return false;
 }
 
+/*
+ * Decided from what the running kernel did, not from its parameters:
+ * Debian's kernel turns VT-d on by default, others need intel_iommu=on,
+ * and the AMD driver is on whenever the firmware describes its IOMMU.
+ */
 static void check_iommu(struct check *c)
 {
 	bool dmar = exists(c, "sys/firmware/acpi/tables/DMAR");
 	bool ivrs = exists(c, "sys/firmware/acpi/tables/IVRS");
-	const char *sw = ivrs && !dmar ? "amd_iommu=on" : "intel_iommu=on";
+	bool amd = ivrs && !dmar;
 	char unit[64] = "", interrupts[ATTR_MAX * 4];
 	unsigned int units, groups;
 
@@ -123,17 +129,22 @@ static void check_iommu(struct check *c)
 
 	units = count_entries(c->sys.root, "sys/class/iommu", unit, sizeof(unit));
 	groups = count_entries(c->sys.root, "sys/kernel/iommu_groups", NULL, 0);
-	if (units)
+	if (units && (amd || cmdline_has(c, "intel_iommu=on")))
 		finding(c, "ok", NULL, "%u IOMMU unit(s) registered (%s...)", units, unit);
+	else if (units)
+		finding(c, "ok", NULL,
+			"%u IOMMU unit(s) registered (%s...) with no intel_iommu=on on the "
+			"kernel command line: this kernel's default (vfiopt setup adds the "
+			"switch, which kernels that default to off and integrated GPUs need)",
+			units, unit);
+	else if (amd || cmdline_has(c, "intel_iommu=on"))
+		finding(c, "fail", "turn on the IOMMU (AMD-Vi, VT-d) in the firmware setup",
+			"no IOMMU unit registered");
 	else
 		finding(c, "fail",
-			cmdline_has(c, sw) ? "check the firmware's VT-d/AMD-Vi switch"
-			: ivrs && !dmar
-				? "add amd_iommu=on to GRUB_CMDLINE_LINUX (vfiopt setup does)"
-				: "add intel_iommu=on to GRUB_CMDLINE_LINUX (vfiopt setup does)",
-			"no IOMMU unit registered%s",
-			cmdline_has(c, sw) ? ""
-					   : ", and no IOMMU switch on the kernel command line");
+			"add intel_iommu=on to the kernel command line (vfiopt setup does)",
+			"no IOMMU unit registered, and no intel_iommu=on on the kernel command "
+			"line");
 	if (groups)
 		finding(c, "ok", NULL, "%u IOMMU groups", groups);
 	else
@@ -354,11 +365,11 @@ static void check_modules(struct check *c)
 	};
 	size_t i;
 
-	if (read_file_at(c->sys.root, "proc/sys/kernel/osrelease", c->kver, sizeof(c->kver)) <= 0) {
+	if (kernel_release_at(c->sys.root, c->kver, sizeof(c->kver)) < 0) {
+		c->kver[0] = '\0';
 		finding(c, "warn", NULL, "cannot tell the running kernel's version");
 		return;
 	}
-	c->kver[strcspn(c->kver, "\n")] = '\0';
 	for (i = 0; i < ARRAY_SIZE(modules); i++) {
 		if (module_available(c, modules[i][1]))
 			finding(c, "ok", NULL, "%s is available for %s", modules[i][0], c->kver);
@@ -368,14 +379,24 @@ static void check_modules(struct check *c)
 	}
 }
 
+/* Whether "vfiopt setup" has written its configuration here. */
+static bool set_up(struct check *c)
+{
+	return exists(c, "etc/default/grub.d/vfiopt.cfg") ||
+	       exists(c, "etc/dracut.conf.d/vfiopt.conf") || exists(c, CONFIG_PATH);
+}
+
 static void check_initramfs(struct check *c)
 {
 	static char listing[1 << 20];
 	char image[256], path[512], lsinitrd[256];
 	const char *argv[] = { lsinitrd, path, NULL };
+	const char *rebuild = set_up(c) ? "dracut --regenerate-all --force"
+					: "vfiopt setup --ids VENDOR:DEVICE --apply (it adds the "
+					  "module and rebuilds the initramfs)";
 
-	if (exists(c, DRACUT_MODULE))
-		finding(c, "ok", NULL, "the dracut module is installed (/%s)", DRACUT_MODULE);
+	if (exists(c, DRACUT_MODULE_SETUP + 1))
+		finding(c, "ok", NULL, "the dracut module is installed (%s)", DRACUT_MODULE_DIR);
 	else
 		finding(c, "fail", "make install (it puts the module in dracut's modules.d)",
 			"the dracut module vfiopt is not installed");
@@ -400,10 +421,84 @@ static void check_initramfs(struct check *c)
 		return;
 	}
 	if (strstr(listing, "usr/sbin/vfiopt") && strstr(listing, "pre-udev/05-vfiopt-claim.sh"))
-		finding(c, "ok", NULL, "/%s holds the vfiopt helper and its hook", image);
+		finding(c, "ok", NULL,
+			"/%s holds the vfiopt helper and its hook: the claim runs "
+			"before udev",
+			image);
 	else
-		finding(c, "fail", "dracut --regenerate-all --force",
-			"/%s has no vfiopt: the claim cannot run at boot", image);
+		finding(c, "fail", rebuild, "/%s has no vfiopt: no early claim at boot", image);
+}
+
+/* The vfiopt and vfio-pci words of a kernel command line, space-separated, into @out. */
+static void selection_words(const char *line, char *out, size_t size)
+{
+	static const char *const prefixes[] = { "vfiopt.", "rd.vfiopt.",
+						"vfio-pci.ids=", "vfio_pci.ids=" };
+	size_t len = 0, i;
+
+	out[0] = '\0';
+	while (*line) {
+		size_t n;
+
+		line += strspn(line, " \t");
+		n = strcspn(line, " \t\n");
+		for (i = 0; i < ARRAY_SIZE(prefixes) && n; i++) {
+			if (strncmp(line, prefixes[i], strlen(prefixes[i])) != 0)
+				continue;
+			if (path_join(out + len, size - len, "%s%.*s", len ? " " : "", (int)n,
+				      line) == 0)
+				len += strlen(out + len);
+			break;
+		}
+		line += n;
+		if (*line == '\n')
+			break;
+	}
+}
+
+/*
+ * What the next boot gets from GRUB: the selection on the linux lines of
+ * grub.cfg, which update-grub makes from setup's snippet.
+ */
+static void check_next_boot(struct check *c)
+{
+	static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg" };
+	static char cfg[1 << 18];
+	char words[1024] = "", now[CMDLINE_MAX] = "", current[1024];
+	unsigned int linux_lines = 0, selecting = 0;
+	const char *line, *name = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cfgs) && !name; i++)
+		if (read_prefix_at(c->sys.root, cfgs[i], cfg, sizeof(cfg)) > 0)
+			name = cfgs[i];
+	if (!name)
+		return;
+	for (line = cfg; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		char found[1024];
+
+		line += strspn(line, " \t");
+		if (strncmp(line, "linux", 5) != 0 || (line[5] != ' ' && line[5] != '\t'))
+			continue;
+		linux_lines++;
+		selection_words(line + 5, found, sizeof(found));
+		if (!found[0])
+			continue;
+		if (!selecting++)
+			memcpy(words, found, sizeof(words));
+	}
+	if (!selecting) {
+		if (exists(c, "etc/default/grub.d/vfiopt.cfg"))
+			finding(c, "fail", "update-grub (vfiopt setup --apply runs it)",
+				"/%s selects nothing: /etc/default/grub.d/vfiopt.cfg is not in it",
+				name);
+		return;
+	}
+	read_file_at(c->sys.root, "proc/cmdline", now, sizeof(now));
+	selection_words(now, current, sizeof(current));
+	finding(c, "ok", NULL, "%u of the %u linux lines of /%s select: %s%s", selecting,
+		linux_lines, name, words,
+		strcmp(words, current) == 0 ? "" : " (not this boot's: reboot to claim)");
 }
 
 int verb_check(int argc, char **argv)
@@ -429,6 +524,7 @@ int verb_check(int argc, char **argv)
 	check_selection(&c);
 	check_modules(&c);
 	check_initramfs(&c);
+	check_next_boot(&c);
 	printf("%u failed, %u warning(s)\n", c.fails, c.warns);
 	sysfs_close(&c.sys);
 	return c.fails ? EXIT_FAILED : EXIT_OK;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vfiopt: hand PCI devices to vfio-pci before their host drivers take them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,36 +25,6 @@ static const struct verb {
 	{ "setup", verb_setup, "write the GRUB and dracut configuration for a selection" },
 	{ "boot", verb_boot, "boot a VM that owns the devices on vfio-pci" },
 };
-
-/*
- * The options of the verbs that take only --sysroot and --help.  0 to go
- * on (optind at the first operand), 1 when --help was served, -1 on a
- * usage error (already reported).
- */
-int parse_sysroot_only(int argc, char **argv, void (*verb_usage)(FILE *), const char **sysroot)
-{
-	static const struct option options[] = {
-		{ "sysroot", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			*sysroot = optarg;
-			break;
-		case 'h':
-			verb_usage(stdout);
-			return 1;
-		default:
-			verb_usage(stderr);
-			return -1;
-		}
-	}
-	return 0;
-}
 
 static void usage(FILE *out)
 {

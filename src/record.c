@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -98,4 +99,44 @@ void record_previous(const char *record, const char *name, char *previous, size_
 		previous[len] = '\0';
 		return;
 	}
+}
+
+/*
+ * Set the result of device @name's line to @result (release marks what it
+ * gave back), replacing the record by rename.  0 when marked, -ENOENT when
+ * there is no record or no line for @name, or -errno.
+ */
+int record_mark(int rootfd, const char *name, const char *result)
+{
+	static char old[RECORD_MAX], new[RECORD_MAX];
+	size_t name_len = strlen(name), len = 0;
+	const char *line, *end;
+	bool found = false;
+	ssize_t n;
+	int r = 0;
+
+	n = read_file_at(rootfd, RECORD_PATH, old, sizeof(old));
+	if (n < 0)
+		return (int)n;
+	for (line = old; *line && r == 0; line = end) {
+		const char *last;
+
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		/* The result is the last field: keep what comes before it. */
+		last = end;
+		if (strncmp(line, name, name_len) == 0 && line[name_len] == ' ')
+			while (last[-1] != ' ')
+				last--;
+		r = path_join(new + len, sizeof(new) - len, "%.*s%s%s", (int)(last - line), line,
+			      last != end ? result : "", last != end ? "\n" : "");
+		len += strlen(new + len);
+		found |= last != end;
+	}
+	if (r < 0)
+		return r;
+	if (!found)
+		return -ENOENT;
+	r = write_file_atomic_at(rootfd, RECORD_PATH, new, 0644);
+	return r < 0 ? r : 0;
 }

@@ -9,7 +9,8 @@
  * which dracut carries over switch_root.  One line per device:
  *   ADDRESS VENDOR:DEVICE REASON PREVIOUS-DRIVER RESULT
  * REASON is addr, id or companion; PREVIOUS-DRIVER is "-" for none;
- * RESULT is claimed, already, refused or failed.
+ * RESULT is claimed, already, refused or failed; "vfiopt release" marks
+ * the devices it gives back as released.
  */
 #define RECORD_DIR "run/vfiopt"
 #define RECORD_PATH RECORD_DIR "/claimed"
@@ -28,5 +29,6 @@ int record_begin(struct record *rec, int rootfd);
 void record_line(struct record *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int record_commit(struct record *rec);
 void record_previous(const char *record, const char *name, char *previous, size_t size);
+int record_mark(int rootfd, const char *name, const char *result);
 
 #endif

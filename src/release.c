@@ -2,14 +2,17 @@
 /*
  * vfiopt release ADDR...: give devices back to the host.  Clear
  * driver_override (a newline clears it), unbind from vfio-pci, ask the bus
- * to probe, and say which driver took the device.  Every address is
- * checked before anything is written.
+ * to probe, say which driver took the device, and mark it released in the
+ * claim record.  Every address is checked before anything is written: it
+ * must name a device that vfio-pci holds, or that an override keeps for it.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "args.h"
+#include "record.h"
 #include "sysfs.h"
 #include "util.h"
 #include "verbs.h"
@@ -25,7 +28,16 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Every address well-formed and present, or nothing is written. */
+/* Held for vfio-pci: bound to it, or kept for it by driver_override. */
+static bool held(struct sysfs *sys, const struct pci_dev *dev)
+{
+	char override[DRIVER_NAME_MAX] = "";
+
+	sysfs_read_attr(sys, dev, "driver_override", override, sizeof(override));
+	return strcmp(dev->driver, VFIO_PCI) == 0 || strcmp(override, VFIO_PCI) == 0;
+}
+
+/* Every address well-formed, present and held for vfio-pci, or nothing is written. */
 static int resolve(struct sysfs *sys, int argc, char **argv, struct pci_dev **devs)
 {
 	int i, bad = 0;
@@ -46,6 +58,12 @@ static int resolve(struct sysfs *sys, int argc, char **argv, struct pci_dev **de
 		if (!devs[i] || sysfs_load(sys, devs[i]) < 0) {
 			fprintf(stderr, "vfiopt release: %s: no such PCI device\n", argv[i]);
 			bad = bad ? bad : EXIT_FAILED;
+		} else if (!held(sys, devs[i])) {
+			fprintf(stderr,
+				"vfiopt release: %s is not held by vfio-pci (driver: %s): there "
+				"is nothing to release\n",
+				devs[i]->name, devs[i]->driver[0] ? devs[i]->driver : "none");
+			bad = bad ? bad : EXIT_FAILED;
 		}
 	}
 	if (bad)
@@ -55,16 +73,10 @@ static int resolve(struct sysfs *sys, int argc, char **argv, struct pci_dev **de
 
 static int release_one(struct sysfs *sys, struct pci_dev *dev)
 {
-	char path[PCI_NAME_MAX + 32], override[DRIVER_NAME_MAX] = "", now[DRIVER_NAME_MAX];
+	char path[PCI_NAME_MAX + 32], now[DRIVER_NAME_MAX];
 	bool on_vfio = strcmp(dev->driver, VFIO_PCI) == 0;
 	int r;
 
-	sysfs_read_attr(sys, dev, "driver_override", override, sizeof(override));
-	if (!on_vfio && strcmp(override, VFIO_PCI) != 0) {
-		printf("%s: not held by vfio-pci (driver %s): nothing to do\n", dev->name,
-		       dev->driver[0] ? dev->driver : "none");
-		return 0;
-	}
 	r = sysfs_dev_path(dev, "driver_override", path, sizeof(path));
 	if (r == 0)
 		r = write_attr_at(sys->devices, path, "\n");
@@ -84,7 +96,12 @@ static int release_one(struct sysfs *sys, struct pci_dev *dev)
 			dev->name);
 		return -EBUSY;
 	}
-	if (r == 0 && now[0])
+	/* status tells a device given back from one taken from vfio-pci behind its back. */
+	r = record_mark(sys->root, dev->name, "released");
+	if (r < 0 && r != -ENOENT)
+		fprintf(stderr, "vfiopt release: %s: cannot mark it released in /%s: %s\n",
+			dev->name, RECORD_PATH, strerror(-r));
+	if (now[0])
 		printf("%s: released, now on %s\n", dev->name, now);
 	else
 		printf("%s: released, no driver took it (is its driver loaded? modprobe it)\n",

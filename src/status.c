@@ -1,87 +1,170 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vfiopt status: what the early claim did on this boot (its record under
- * /run), next to what each of those devices is bound to now.
+ * /run), next to what each of those devices is bound to now and the host
+ * driver it would have, or had: a device claimed before udev never met its
+ * driver, so that one comes from the kernel's module aliases.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
+#include "modalias.h"
 #include "record.h"
 #include "sysfs.h"
 #include "util.h"
 #include "verbs.h"
 
+/* address ids reason previous result */
+#define RECORD_FIELDS 5
+
+struct row {
+	char *field[RECORD_FIELDS];
+	struct pci_dev *dev;
+	char now[DRIVER_NAME_MAX];
+};
+
 static void usage(FILE *out)
 {
 	fputs("Usage: vfiopt status [--sysroot DIR]\n"
 	      "\n"
-	      "What the early claim did on this boot (/run/vfiopt/claimed), and what each\n"
-	      "of those devices is bound to now.  Exit status 1 when a device claimed at\n"
-	      "boot is no longer on vfio-pci.\n",
+	      "What the early claim did on this boot (/run/vfiopt/claimed), what each of\n"
+	      "those devices is bound to now, and its host driver: the one it had before\n"
+	      "the claim or, for a device claimed before any driver bound it, the one the\n"
+	      "kernel's module aliases give (the driver the claim held off).  Exit status 1\n"
+	      "when a device claimed at boot is on another driver now without having been\n"
+	      "released.\n",
 	      out);
 }
 
-/* One record line: address ids reason previous result. */
-static int status_line(struct sysfs *sys, char *line, unsigned int *moved)
+/* One record line into @row: -EINVAL when it is not five fields and an address. */
+static int parse_row(struct sysfs *sys, char *line, struct row *row)
 {
-	char *field[5], *save = NULL, now[DRIVER_NAME_MAX] = "";
+	char *save = NULL, *t;
 	struct pci_addr addr;
-	struct pci_dev *dev;
-	const char *why, *note = "";
+	const char *why;
 	size_t n = 0;
 
-	for (char *t = strtok_r(line, " ", &save); t && n < ARRAY_SIZE(field);
-	     t = strtok_r(NULL, " ", &save))
-		field[n++] = t;
-	if (n != ARRAY_SIZE(field) || pci_addr_parse(field[0], strlen(field[0]), &addr, &why) < 0)
-		return -EINVAL;
-	dev = sysfs_find(sys, &addr);
-	if (!dev) {
-		note = "  <- gone";
-	} else if (sysfs_driver_of(sys, dev, now, sizeof(now)) == 0 &&
-		   (strcmp(field[4], "claimed") == 0 || strcmp(field[4], "already") == 0) &&
-		   strcmp(now, "vfio-pci") != 0) {
-		note = "  <- no longer on vfio-pci";
-		(*moved)++;
+	for (t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == RECORD_FIELDS)
+			return -EINVAL;
+		row->field[n++] = t;
 	}
-	printf("  %-13s %-10s %-10s %-15s %-8s %s%s\n", field[0], field[1], field[2], field[3],
-	       field[4], dev ? (now[0] ? now : "-") : "?", note);
+	if (n != RECORD_FIELDS ||
+	    pci_addr_parse(row->field[0], strlen(row->field[0]), &addr, &why) < 0)
+		return -EINVAL;
+	row->dev = sysfs_find(sys, &addr);
+	row->now[0] = '\0';
+	if (row->dev && (sysfs_load(sys, row->dev) < 0 ||
+			 sysfs_driver_of(sys, row->dev, row->now, sizeof(row->now)) < 0))
+		row->now[0] = '\0';
 	return 0;
 }
 
-static int status(struct sysfs *sys)
+/* The driver it had before the claim, or the one its ids call for. */
+static const char *host_driver(const struct row *row, const struct host_driver *hd)
 {
-	static char record[RECORD_MAX];
-	unsigned int moved = 0, bad = 0;
-	char *line, *next;
-	ssize_t n;
+	const char *before = row->field[3];
 
-	n = read_file_at(sys->root, RECORD_PATH, record, sizeof(record));
-	if (n == -ENOENT) {
-		printf("No early claim on this boot: /%s is missing (the initramfs has no "
-		       "vfiopt, or nothing was selected).\n",
-		       RECORD_PATH);
-		return EXIT_OK;
+	if (strcmp(before, "-") != 0 && strcmp(before, "vfio-pci") != 0)
+		return before;
+	if (hd && hd->driver[0])
+		return hd->driver;
+	if (hd && hd->module[0])
+		return hd->module;
+	return "-";
+}
+
+static bool on_vfio_by_claim(const struct row *row)
+{
+	return strcmp(row->field[4], "claimed") == 0 || strcmp(row->field[4], "already") == 0;
+}
+
+static unsigned int print_rows(const struct row *rows, const struct host_driver *hd, size_t n)
+{
+	unsigned int moved = 0;
+	size_t i;
+
+	printf("  %-13s %-10s %-10s %-14s %-9s %-13s %s\n", "ADDRESS", "IDS", "REASON", "BEFORE",
+	       "RESULT", "NOW", "HOST DRIVER");
+	for (i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		const char *note = "";
+
+		if (!r->dev) {
+			note = "  <- gone";
+		} else if (on_vfio_by_claim(r) && strcmp(r->now, "vfio-pci") != 0) {
+			note = "  <- no longer on vfio-pci";
+			moved++;
+		}
+		printf("  %-13s %-10s %-10s %-14s %-9s %-13s %s%s\n", r->field[0], r->field[1],
+		       r->field[2], r->field[3], r->field[4],
+		       r->dev ? (r->now[0] ? r->now : "-") : "?",
+		       host_driver(r, hd && r->dev ? &hd[i] : NULL), note);
 	}
-	if (n < 0) {
-		fprintf(stderr, "vfiopt status: cannot read /%s: %s\n", RECORD_PATH,
-			strerror((int)-n));
-		return EXIT_FAILED;
-	}
-	printf("Early claim on this boot (/%s):\n", RECORD_PATH);
-	printf("  %-13s %-10s %-10s %-15s %-8s %s\n", "ADDRESS", "IDS", "REASON", "BEFORE",
-	       "RESULT", "NOW");
-	for (line = record; line && *line; line = next) {
+	return moved;
+}
+
+/* Split the record into rows; the count, with malformed lines counted in @bad. */
+static size_t read_rows(struct sysfs *sys, char *record, struct row *rows, size_t max,
+			unsigned int *bad)
+{
+	char *line, *next;
+	size_t n = 0;
+
+	for (line = record; line && *line && n < max; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		if (line[0] == '#' || !line[0])
 			continue;
-		if (status_line(sys, line, &moved) < 0)
-			bad++;
+		if (parse_row(sys, line, &rows[n]) < 0)
+			(*bad)++;
+		else
+			n++;
 	}
+	return n;
+}
+
+static int status(struct sysfs *sys)
+{
+	static char record[RECORD_MAX];
+	/* A record line is at least 34 bytes long. */
+	static struct row rows[RECORD_MAX / 34];
+	struct host_driver *hd;
+	unsigned int moved, bad = 0;
+	ssize_t len;
+	size_t n, i;
+
+	len = read_file_at(sys->root, RECORD_PATH, record, sizeof(record));
+	if (len == -ENOENT) {
+		printf("No early claim on this boot: /%s is missing (the initramfs has no "
+		       "vfiopt, or nothing was selected).\n",
+		       RECORD_PATH);
+		return EXIT_OK;
+	}
+	if (len < 0) {
+		fprintf(stderr, "vfiopt status: cannot read /%s: %s\n", RECORD_PATH,
+			strerror((int)-len));
+		return EXIT_FAILED;
+	}
+	n = read_rows(sys, record, rows, ARRAY_SIZE(rows), &bad);
+	hd = calloc(n ? n : 1, sizeof(*hd));
+	for (i = 0; hd && i < n; i++)
+		if (rows[i].dev)
+			hd[i].ids = rows[i].dev->ids;
+	if (hd && modalias_lookup(sys->root, hd, n) < 0) {
+		free(hd);
+		hd = NULL;
+	}
+	printf("Early claim on this boot (/%s):\n", RECORD_PATH);
+	moved = print_rows(rows, hd, n);
+	free(hd);
+	printf("HOST DRIVER is the driver a device had before the claim or, claimed before\n"
+	       "any driver bound it, the one the kernel's module aliases give for it.\n");
 	if (bad)
 		fprintf(stderr, "vfiopt status: %u malformed line(s) in /%s\n", bad, RECORD_PATH);
 	if (moved)

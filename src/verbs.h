@@ -7,10 +7,6 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
-#include <stdio.h>
-
-int parse_sysroot_only(int argc, char **argv, void (*verb_usage)(FILE *), const char **sysroot);
-
 int verb_claim(int argc, char **argv);
 int verb_setup(int argc, char **argv);
 int verb_list(int argc, char **argv);

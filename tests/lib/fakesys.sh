@@ -14,6 +14,8 @@
 #   <dev>/uevent                                DRIVER= (only when bound),
 #                                               PCI_CLASS=%04X, PCI_ID=%04X:%04X ...
 #   <dev>/{driver,iommu_group,subsystem}        relative symlinks
+#   sys/module/<module>/drivers/pci:<driver>    relative symlinks, for loaded
+#                                               modules
 
 # fakesys_init ROOT: the skeleton every tree has.
 fakesys_init() {
@@ -145,4 +147,12 @@ fakesys_iommu() {
 	ln -s ../../devices/virtual/iommu/dmar0 "$1/sys/class/iommu/dmar0"
 	printf '%s\n' '           CPU0       CPU1' \
 		' 120:          0         37  IR-PCI-MSI 327680-edge      xhci_hcd' >"$1/proc/interrupts"
+}
+
+# fakesys_module ROOT MODULE DRIVER: a loaded module and the PCI driver it
+# registered (module bochs registers bochs-drm).
+fakesys_module() {
+	mkdir -p "$1/sys/module/$2/drivers"
+	echo live >"$1/sys/module/$2/initstate"
+	ln -s "../../../bus/pci/drivers/$3" "$1/sys/module/$2/drivers/pci:$3"
 }

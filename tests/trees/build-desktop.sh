@@ -47,6 +47,23 @@ printf '%s\n' 'kernel/drivers/vfio/vfio.ko:' \
 	'kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/pci/vfio-pci-core.ko kernel/drivers/vfio/vfio.ko' \
 	>"$root/lib/modules/6.1.0-56-amd64/modules.dep"
 : >"$root/lib/modules/6.1.0-56-amd64/modules.builtin"
+# Lines of the kernel's modules.alias, in depmod's format, for the drivers
+# "status" names; the usb and vfio_pci ones are not PCI aliases.
+printf '%s\n' '# Aliases extracted from modules themselves.' \
+	'alias fs-ext4 ext4' \
+	'alias pci:v00008086d00003E90sv*sd*bc03sc*i* i915' \
+	'alias pci:v000010DEd*sv*sd*bc03sc*i* nouveau' \
+	'alias vfio_pci:v000010DEd00001B80sv*sd*bc*sc*i* nvgrace_gpu_vfio_pci' \
+	'alias pci:v00001002d000067DFsv*sd*bc*sc*i* amdgpu' \
+	'alias pci:v000010DEd*sv*sd*bc04sc03i00* snd_hda_intel' \
+	'alias pci:v00001002d*sv*sd*bc04sc03i00* snd_hda_intel' \
+	'alias pci:v00008086d0000A348sv*sd*bc*sc*i* snd_hda_intel' \
+	'alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e' \
+	'alias usb:v*p*d*dc*dsc*dp*ic09isc00ip*in* usbcore' \
+	>"$root/lib/modules/6.1.0-56-amd64/modules.alias"
+for m in i915 amdgpu snd_hda_intel e1000e; do
+	fakesys_module "$root" "$m" "$m"
+done
 
 # A few lines of the pci.ids database, in its format, for the names "list" shows.
 mkdir -p "$root/usr/share/misc"

@@ -34,7 +34,7 @@ bound_paths() {
 
 new_vfio_driver_paths() {
 	local f
-	printf "%s\n" ./sys/module ./sys/module/vfio ./sys/module/vfio_pci ./sys/module/vfio_iommu_type1
+	printf "%s\n" ./sys/module/vfio ./sys/module/vfio_pci ./sys/module/vfio_iommu_type1
 	echo ./sys/bus/pci/drivers/vfio-pci
 	for f in bind unbind new_id remove_id; do
 		echo "./sys/bus/pci/drivers/vfio-pci/$f"

@@ -106,8 +106,8 @@ test_check_failures() {
 	verb check
 	expect_status 1
 	expect_out '^fail  no ACPI DMAR or IVRS table'
-	expect_out '^fail  no IOMMU unit registered, and no IOMMU switch on the kernel command line$'
-	expect_out '^      fix: add intel_iommu=on to GRUB_CMDLINE_LINUX \(vfiopt setup does\)$'
+	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
+	expect_out '^      fix: add intel_iommu=on to the kernel command line \(vfiopt setup does\)$'
 	expect_out '^warn  interrupt remapping seems off'
 	expect_out '^fail  1 malformed entry in the selection$'
 	expect_err 'ignoring vfiopt.addrs entry "zz"'
@@ -124,6 +124,70 @@ test_check_failures() {
 	expect_changed
 }
 
+# The IOMMU is judged by what the kernel did, not by its parameters.
+test_check_iommu() {
+	setup
+	verb check
+	expect_out '^ok    1 IOMMU unit\(s\) registered \(dmar0...\) with no intel_iommu=on on the kernel command line: this kernel.s default'
+	expect_no_out 'fail  no IOMMU'
+	# AMD-Vi described but off: the fix is in the firmware, not a parameter.
+	mv "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/firmware/acpi/tables/IVRS"
+	rm "$T/sys/class/iommu/dmar0"
+	verb check
+	expect_out '^ok    ACPI IVRS table: the firmware describes an IOMMU \(AMD-Vi\)$'
+	expect_out '^fail  no IOMMU unit registered$'
+	expect_out '^      fix: turn on the IOMMU \(AMD-Vi, VT-d\) in the firmware setup$'
+	expect_no_out 'amd_iommu'
+}
+
+# initramfs IMAGE FILE...: an uncompressed cpio image holding FILEs, as
+# dracut's --no-compress writes one; lsinitrd reads it.
+initramfs() {
+	local image=$1 dir
+	shift
+	dir=$(mktemp -d "$work/initramfs.XXXXXX")
+	for f in "$@"; do
+		mkdir -p "$dir/$(dirname "$f")"
+		: >"$dir/$f"
+	done
+	mkdir -p "$(dirname "$image")"
+	(cd "$dir" && find . | cpio -o -H newc --quiet) >"$image"
+}
+
+# The initramfs as lsinitrd sees it, and what the next boot gets from
+# grub.cfg's linux lines.
+test_check_next_boot() {
+	local image
+	setup
+	image=$T/boot/initrd.img-6.1.0-56-amd64
+	initramfs "$image" usr/bin/udevadm usr/lib/dracut/hooks/pre-udev/30-other.sh
+	mkdir -p "$T/boot/grub" "$T/etc/default/grub.d"
+	printf '%s\n' 'menuentry "Debian GNU/Linux" {' \
+		'	linux	/boot/vmlinuz-6.1.0-56-amd64 root=UUID=1 ro console=ttyS0' \
+		'	initrd	/boot/initrd.img-6.1.0-56-amd64' '}' >"$T/boot/grub/grub.cfg"
+	verb check
+	expect_no_out 'grub.cfg'
+	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
+	expect_out '^      fix: vfiopt setup --ids VENDOR:DEVICE --apply \(it adds the module and rebuilds the initramfs\)$'
+	# Setup wrote its snippet, neither update-grub nor dracut has run.
+	echo '# Written by "vfiopt setup"' >"$T/etc/default/grub.d/vfiopt.cfg"
+	verb check
+	expect_status 1
+	expect_out '^      fix: dracut --regenerate-all --force$'
+	expect_out '^fail  /boot/grub/grub.cfg selects nothing: /etc/default/grub.d/vfiopt.cfg is not in it$'
+	expect_out '^      fix: update-grub'
+	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its hook: the claim runs before udev$'
+	# It has: for the next boot, not this one.
+	sed -i 's/console=ttyS0/console=ttyS0 intel_iommu=on vfiopt.ids=10de:1b80 quiet/' "$T/boot/grub/grub.cfg"
+	verb check
+	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80 \(not this boot.s: reboot to claim\)$'
+	echo "BOOT_IMAGE=/vmlinuz vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	verb check
+	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80$'
+}
+
 test_status() {
 	setup
 	verb status
@@ -132,17 +196,29 @@ test_status() {
 	claimed_tree
 	verb status
 	expect_status 0
-	expect_eq "status" "$(cat "$T.out")" "Early claim on this boot (/run/vfiopt/claimed):
-  ADDRESS       IDS        REASON     BEFORE          RESULT   NOW
-  0000:01:00.0  10de:1b80  id         -               claimed  vfio-pci
-  0000:01:00.1  10de:10f0  companion  snd_hda_intel   claimed  vfio-pci"
+	# The GPU had no driver: nouveau is what its ids call for, held off.
+	expect_eq "status" "$(sed -n '1,4p' "$T.out")" "Early claim on this boot (/run/vfiopt/claimed):
+  ADDRESS       IDS        REASON     BEFORE         RESULT    NOW           HOST DRIVER
+  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau
+  0000:01:00.1  10de:10f0  companion  snd_hda_intel  claimed   vfio-pci      snd_hda_intel"
+	# A loaded module names the driver it registered.
+	mkdir -p "$T/sys/module/nouveau/drivers"
+	ln -s ../../../bus/pci/drivers/nouveau "$T/sys/module/nouveau/drivers/pci:nouveau-drv"
+	verb status
+	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau-drv$'
+	rm -r "$T/sys/module/nouveau"
 	# Something took the audio function back since.
 	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
 	verb status
 	expect_status 1
-	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel   claimed  snd_hda_intel  <- no longer on vfio-pci$'
+	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel  claimed   snd_hda_intel snd_hda_intel  <- no longer on vfio-pci$'
 	expect_out '^1 device\(s\) claimed at boot are on another driver now.$'
 	expect_changed "$(dev 0000:01:00.1 driver)"
+	# Released on purpose: no complaint.
+	sed -i 's/^\(0000:01:00.1 .*\) claimed$/\1 released/' "$T/run/vfiopt/claimed"
+	verb status
+	expect_status 0
+	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel  released  snd_hda_intel snd_hda_intel$'
 }
 
 test_release() {
@@ -155,6 +231,12 @@ test_release() {
 	verb release 01:00.0 0000:09:00.0
 	expect_status 1
 	expect_err '0000:09:00.0: no such PCI device'
+	# A device vfio-pci does not hold was never claimed: an error, and
+	# the held one given with it is not released either.
+	verb release 01:00.0 03:00.0
+	expect_status 1
+	expect_err '^vfiopt release: 0000:03:00.0 is not held by vfio-pci \(driver: e1000e\): there is nothing to release$'
+	expect_err 'nothing written'
 	expect_changed
 	# On vfio-pci: clear the override, unbind, probe.  Nothing rebinds a
 	# fake tree, so the link still says vfio-pci: that is reported.
@@ -166,14 +248,26 @@ test_release() {
 sys/bus/pci/drivers/vfio-pci/unbind <- 0000:01:00.0
 sys/bus/pci/drivers_probe <- 0000:01:00.0"
 	expect_err 'vfio-pci took it again'
-	# Kept off its driver with no driver (IOMMU off): released for real.
+	# Given back for real (the driver link moves, as the kernel's probe
+	# would move it): marked released in the record, by rename.
+	claimed_tree
+	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
+	echo vfio-pci >"$T/sys/bus/pci/devices/0000:01:00.1/driver_override"
+	snapshot >"$T.before"
+	verb release 0000:01:00.1
+	expect_status 0
+	expect_out '^0000:01:00.1: released, now on snd_hda_intel$'
+	expect_override 0000:01:00.1 ''
+	expect_record "0000:01:00.0 10de:1b80 id - claimed" "0000:01:00.1 10de:10f0 companion snd_hda_intel released"
+	expect_changed ./run/vfiopt/claimed "$(dev 0000:01:00.1 driver_override)"
+	# Kept off its driver with no driver (IOMMU off), and no record: released.
 	setup
 	echo vfio-pci >"$T/sys/bus/pci/devices/0000:01:00.0/driver_override"
-	verb release 0000:01:00.0 03:00.0
+	verb release 0000:01:00.0
 	expect_status 0
 	expect_override 0000:01:00.0 ''
 	expect_out '^0000:01:00.0: released, no driver took it'
-	expect_out '^0000:03:00.0: not held by vfio-pci \(driver e1000e\): nothing to do$'
+	[ ! -e "$T/run/vfiopt/claimed" ] || tap_fail "release made a record"
 }
 
 test_help() {
@@ -190,6 +284,8 @@ run_test "list: grouped by IOMMU group, names from pci.ids, ids without" test_li
 run_test "list --json: one object per device, stable fields" test_list_json
 run_test "check: a good setup" test_check_ok_and_fixes
 run_test "check: each problem with its fix" test_check_failures
+run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
+run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
 run_test "status: the record next to the drivers now" test_status
 run_test "release: checked first, then clear, unbind, probe" test_release
 run_test "--help for every verb" test_help

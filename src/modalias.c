@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the kernel's module aliases say about a PCI device: the module udev
+ * would load for it.  A device claimed before udev never had that driver,
+ * so this is how "vfiopt status" can name what the claim held off.  One
+ * pass over modules.alias for all devices:
+ *
+ *	alias pci:v00001234d00001111sv*sd*bc03sc00i00* bochs
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modalias.h"
+#include "util.h"
+
+/* The longest alias line in a real modules.alias is under 200 bytes. */
+#define ALIAS_LINE_MAX 512
+
+/*
+ * Shell-style matching of an alias pattern ("pci:v00001234d*sv*"): '*',
+ * '?' and bracket sets with ranges, the wildcards file2alias writes.
+ * libc's fnmatch() would do, but in a static binary it brings the wide
+ * character tables along, a fifth of the helper's size.
+ */
+static bool glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+			continue;
+		}
+		if (*pat == '[') {
+			const char *p = pat + 1;
+			bool negate = *p == '!' || *p == '^', hit = false;
+
+			p += negate;
+			for (; *p && (*p != ']' || p == pat + 1 + negate); p++) {
+				if (p[1] == '-' && p[2] && p[2] != ']') {
+					hit |= *s >= p[0] && *s <= p[2];
+					p += 2;
+				} else {
+					hit |= *s == *p;
+				}
+			}
+			if (*p == ']' && hit != negate) {
+				pat = p + 1;
+				s++;
+				continue;
+			}
+		} else if (*pat && (*pat == '?' || *pat == *s)) {
+			pat++;
+			s++;
+			continue;
+		}
+		if (!star)
+			return false;
+		pat = star + 1;
+		s = ++resume;
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}
+
+/* The MODALIAS the PCI core puts in a device's uevent, from its ids. */
+static int pci_modalias(const struct pci_ids *ids, char *buf, size_t size)
+{
+	return path_join(buf, size, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", ids->vendor,
+			 ids->device, ids->subvendor, ids->subdevice, (ids->class >> 16) & 0xff,
+			 (ids->class >> 8) & 0xff, ids->class & 0xff);
+}
+
+static FILE *open_aliases(int rootfd)
+{
+	char kver[128], path[256];
+	FILE *f;
+	int fd;
+
+	if (kernel_release_at(rootfd, kver, sizeof(kver)) < 0 ||
+	    path_join(path, sizeof(path), "lib/modules/%s/modules.alias", kver) < 0)
+		return NULL;
+	fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "re");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/* The PCI driver a loaded module registered: /sys/module/M/drivers/pci:NAME. */
+static void registered_driver(int rootfd, struct host_driver *q)
+{
+	char path[MODULE_NAME_MAX + 32];
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (path_join(path, sizeof(path), "sys/module/%s/drivers", q->module) < 0)
+		return;
+	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "pci:", 4) == 0 &&
+		    path_join(q->driver, sizeof(q->driver), "%s", de->d_name + 4) == 0)
+			break;
+		q->driver[0] = '\0';
+	}
+	closedir(dir);
+}
+
+/*
+ * The next line of @f; a line too long for @size is skipped whole, never
+ * read as two (the tail of one alias would name a module of its own).
+ */
+static bool next_line(FILE *f, char *line, size_t size)
+{
+	while (fgets(line, (int)size, f)) {
+		int c;
+
+		if (strchr(line, '\n') || feof(f))
+			return true;
+		while ((c = getc(f)) != EOF && c != '\n')
+			;
+	}
+	return false;
+}
+
+/* "alias PATTERN MODULE": the pattern and the module, or -EINVAL. */
+static int split_alias(char *line, char **pattern, char **module)
+{
+	char *end;
+
+	if (strncmp(line, "alias pci:", 10) != 0)
+		return -EINVAL;
+	*pattern = line + 6;
+	end = strchr(*pattern, ' ');
+	if (!end)
+		return -EINVAL;
+	*end = '\0';
+	*module = end + 1;
+	(*module)[strcspn(*module, " \n")] = '\0';
+	return **module ? 0 : -EINVAL;
+}
+
+/*
+ * For each of @q's ids, the first module whose alias matches, as modprobe
+ * would find it, and the driver it registered.  -ENOENT without a
+ * modules.alias for the running kernel.
+ */
+int modalias_lookup(int rootfd, struct host_driver *q, size_t n)
+{
+	char line[ALIAS_LINE_MAX], *pattern, *module;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		q[i].module[0] = q[i].driver[0] = '\0';
+		if (pci_modalias(&q[i].ids, q[i].modalias, sizeof(q[i].modalias)) < 0)
+			return -EINVAL;
+	}
+	f = open_aliases(rootfd);
+	if (!f)
+		return -ENOENT;
+	while (next_line(f, line, sizeof(line))) {
+		if (split_alias(line, &pattern, &module) < 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!q[i].module[0] && glob_match(pattern, q[i].modalias) &&
+			    path_join(q[i].module, sizeof(q[i].module), "%s", module) < 0)
+				q[i].module[0] = '\0';
+	}
+	fclose(f);
+	for (i = 0; i < n; i++)
+		if (q[i].module[0])
+			registered_driver(rootfd, &q[i]);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOPT_MODALIAS_H
+#define VFIOPT_MODALIAS_H
+
+#include <stddef.h>
+
+#include "pci.h"
+
+#define MODULE_NAME_MAX 64
+/* "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X" and its NUL. */
+#define PCI_MODALIAS_MAX 64
+
+/*
+ * The driver a device would have had: the module the running kernel's
+ * modules.alias gives for its ids (what udev's coldplug loads for it) and,
+ * once that module is loaded, the name of the PCI driver it registered
+ * (module bochs, driver bochs-drm).  Empty when nothing matches.
+ */
+struct host_driver {
+	struct pci_ids ids;
+	char modalias[PCI_MODALIAS_MAX];
+	char module[MODULE_NAME_MAX];
+	char driver[MODULE_NAME_MAX];
+};
+
+int modalias_lookup(int rootfd, struct host_driver *q, size_t n);
+
+#endif
