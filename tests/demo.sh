@@ -14,8 +14,6 @@ cd "$top" || exit 1
 # shellcheck source=tests/lib/boot.sh
 . tests/lib/boot.sh
 
-PACKAGES="make gcc libc6-dev musl-tools dracut-core systemd udev kmod cpio binutils
-	qemu-system-x86 busybox-static e2fsprogs file"
 step=0
 steps=7
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-demo.XXXXXX")
@@ -29,14 +27,6 @@ progress() {
 die() {
 	echo "demo: $*" >&2
 	exit 1
-}
-
-missing_packages() {
-	local p
-	for p in $PACKAGES; do
-		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			printf '%s ' "$p"
-	done
 }
 
 # lspci -nnk, for the lines the guest reported about one device.
@@ -56,20 +46,7 @@ lspci_nnk() { # LOG ADDR
 }
 
 progress "checking for the packages the demo needs"
-need=$(missing_packages)
-if [ -n "$need" ]; then
-	if [ "$(id -u)" = 0 ]; then
-		echo "      installing: $need"
-		export DEBIAN_FRONTEND=noninteractive
-		# shellcheck disable=SC2086 # one word per package
-		{ apt-get update -q && apt-get install -y -q --no-install-recommends $need; } >"$work/apt.log" 2>&1 ||
-			die "apt-get failed: $(tail -n 5 "$work/apt.log")"
-	else
-		echo "demo: missing packages; as root run:" >&2
-		echo "  apt-get install -y --no-install-recommends $need" >&2
-		exit 1
-	fi
-fi
+tests/deps.sh || die "missing packages"
 
 progress "building vfiopt"
 make -s vfiopt || die "the build failed"
