@@ -9,10 +9,7 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/vfiopt
-SYSCONFDIR ?= /etc
-# kmod and dracut look in these whatever PREFIX is.
-# kmod reads /lib/modprobe.d; with merged /usr that is /usr/lib/modprobe.d.
-MODPROBEDIR ?= /lib/modprobe.d
+# dracut looks in its own directory whatever PREFIX is.
 DRACUTMODULESDIR ?= $(or $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null),/usr/lib/dracut/modules.d)
 DRACUTMODULE = $(DRACUTMODULESDIR)/90vfiopt
 
@@ -89,7 +86,6 @@ install: vfiopt
 	chmod 0755 $(DESTDIR)$(DRACUTMODULE)/module-setup.sh
 	install -m 0755 dracut-module/vfiopt-claim.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh
 	install -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
-	install -D -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 
 uninstall:
@@ -98,7 +94,6 @@ uninstall:
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
-	rm -f $(DESTDIR)$(MODPROBEDIR)/vfiopt.conf
 	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)
 

@@ -81,7 +81,7 @@ install_roundtrip() {
 	local dest
 	dest=$(mktemp -d)
 	make -s install DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
-		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./lib/modprobe.d/vfiopt.conf ./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg " ] &&
+		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg " ] &&
 		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
 		grep -qx '_vfiopt_default_helper="/usr/sbin/vfiopt"' \
 			"$dest/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh" &&

@@ -4,8 +4,8 @@
 # directory, so that nothing under /usr changes.  Sourced, never run.
 #
 # dracut_setup WORK: make WORK/stage (make install DESTDIR=), WORK/dracut
-# (the private dracutbasedir) and WORK/conf.d (our dracut.conf.d snippet and
-# the helper's staged path).
+# (the private dracutbasedir) and WORK/conf.d (the add_dracutmodules line
+# that vfiopt setup writes, and the helper's staged path).
 # dracut_build IMAGE KERNEL_ROOT KERNEL_VERSION [DRACUT ARGS...]
 
 dracut_setup() {
@@ -21,7 +21,8 @@ dracut_setup() {
 	rm -rf "$work/dracut"
 	cp -a /usr/lib/dracut "$work/dracut" || return 1
 	cp -a "$work/stage/usr/lib/dracut/modules.d/90vfiopt" "$work/dracut/modules.d/" || return 1
-	cp "$work/stage/etc/dracut.conf.d/vfiopt.conf" "$work/conf.d/" || return 1
+	# The line "vfiopt setup" writes in /etc/dracut.conf.d/vfiopt.conf.
+	echo 'add_dracutmodules+=" vfiopt "' >"$work/conf.d/vfiopt.conf" || return 1
 	# The staged helper, and nothing of the host's own vfiopt setup.
 	printf '%s\n' "vfiopt_helper=$work/stage/usr/sbin/vfiopt" "vfiopt_config=/nonexistent" \
 		vfiopt_detect=no >"$work/conf.d/10-vfiopt-test.conf"
