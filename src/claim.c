@@ -556,9 +556,9 @@ static int run_claim(struct claim *c)
 	}
 	c->iommu = sysfs_has_iommu_groups(&c->sys);
 	if (!c->iommu)
-		log_warn("no IOMMU groups: the IOMMU is off. Add intel_iommu=on (Intel) or "
-			 "amd_iommu=on (AMD) to the kernel command line and enable VT-d/AMD-Vi "
-			 "in the firmware; claiming anyway to keep host drivers off");
+		log_warn("no IOMMU groups: the IOMMU is off. Enable VT-d (Intel) or AMD-Vi "
+			 "(AMD) in the firmware, on Intel add intel_iommu=on to the kernel "
+			 "command line; claiming anyway to keep host drivers off");
 
 	select_by_addr(c);
 	select_by_id(c);

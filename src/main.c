@@ -40,6 +40,11 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/*
+	 * Line by line, as on a terminal, also into a pipe or a file: messages on
+	 * stderr then land among the lines they follow.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -252,7 +252,7 @@ test_iommu_off() {
 	snapshot >"$T.before"
 	claim --cmdline "vfiopt.ids=10de:1b80"
 	expect_status 1
-	expect_kmsg '^<4>vfiopt: no IOMMU groups: the IOMMU is off. Add intel_iommu=on \(Intel\) or amd_iommu=on \(AMD\)'
+	expect_kmsg '^<4>vfiopt: no IOMMU groups: the IOMMU is off. Enable VT-d \(Intel\) or AMD-Vi \(AMD\) in the firmware, on Intel add intel_iommu=on to the kernel command line'
 	# Still kept from its host driver, but vfio-pci cannot take it.
 	expect_override 0000:01:00.0 vfio-pci
 	expect_driver 0000:01:00.0 ''
