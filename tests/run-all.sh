@@ -23,7 +23,7 @@ count() {
 # suite NAME COMMAND...: a TAP suite whose exit status counts too: one that
 # dies half-way (set -u, a missing tool) is a failure, not a shorter pass.
 suite() {
-	local name=$1 out rc
+	local name=$1 out rc start=$SECONDS
 	shift
 	out=$(mktemp)
 	"$@" >"$out" 2>&1
@@ -34,6 +34,7 @@ suite() {
 		echo "not ok - $name exited with status $rc"
 		failed=$((failed + 1))
 	fi
+	echo "# time: $name, $((SECONDS - start)) s"
 }
 
 # run_check NAME COMMAND...: one TAP line for a command that must succeed.
@@ -98,6 +99,9 @@ suite "the initramfs suite" tests/initramfs/run.sh
 echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
 suite "the boot suite" tests/boot/run.sh
 
+echo "# system: a Debian 12 system installed from Debian's archive, booted through its GRUB"
+suite "the installed-system suite" tests/system/run.sh
+
 echo "# build and lint"
 count < <(
 	run_check "make install and uninstall with DESTDIR and PREFIX" install_roundtrip
@@ -110,5 +114,6 @@ count < <(
 	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
 )
 
+echo "# time: make check, $SECONDS s"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

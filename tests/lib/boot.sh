@@ -7,6 +7,9 @@
 # function 1 of the same slot, one IOMMU group; two identical e1000e NICs at
 # 00:04.0 and 00:05.0.  Sourced after kernels.sh and dracut.sh.
 
+# shellcheck source=tests/lib/report.sh
+. "$(dirname "${BASH_SOURCE[0]}")/report.sh"
+
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 GPU=0000:00:03.0
 GPU_AUDIO=0000:00:03.1
@@ -107,18 +110,6 @@ boot_run() {
 		-device e1000e,bus=pcie.0,addr=0x5 \
 		>"$log.qemu" 2>&1
 	grep -q '^VFIOPT-REPORT-END' "$log"
-}
-
-# The guest's report, without the kernel's interleaved console lines.
-report() {
-	sed -n '/^VFIOPT-REPORT-BEGIN/,/^VFIOPT-REPORT-END/p' "$1" | tr -d '\r'
-}
-
-# dev_field LOG ADDR driver|override|group
-dev_field() {
-	report "$1" | awk -v addr="$2" -v key="$3" '$1 == "DEV" && $2 == addr {
-		for (i = 5; i <= NF; i++) if (index($i, key "=") == 1) print substr($i, length(key) + 2)
-	}'
 }
 
 # boot_nested_root: a root for the VM-in-a-VM scenario.  On top of the

@@ -1,0 +1,266 @@
+# shellcheck shell=bash
+# The installed-system rig: a real Debian 12 system built from Debian's
+# archive with mmdebstrap (Debian's kernel, systemd, dracut, GRUB for BIOS),
+# on a raw disk with one MBR partition, that installed its own GRUB on a
+# first boot and is then booted only through that GRUB, under QEMU, on the
+# stand-in hardware of the boot rig.  Sourced, never run.
+#
+# The image is cached under $VFIOPT_CACHE/system, keyed by what went into
+# it (this file, the first boot's steps, the packages' versions), and never
+# written after: each scenario boots a qcow2 overlay of it.  vfiopt is not
+# in the image; the guest installs it from the project tree with make
+# install, as a user does.
+#
+# What runs in the guest comes from the host on every boot: the project
+# tree, shared read-only over 9p (tag vfioptsrc), and the name of the stage
+# to run, in QEMU's fw_cfg (opt/vfiopt/stage).  The image's one addition for
+# the rig, vfiopt-rig.service, mounts the tree and runs
+# tests/system/guest/run.sh, which writes its report to the second serial
+# port (ttyS1: nothing else writes there) and powers off.
+#
+# system_image                 sets SYSTEM_IMAGE (building it if needed)
+# system_disk DISK             a fresh overlay of the image
+# system_boot LOG DISK STAGE [DOWN WORDS]
+#                              one boot through GRUB; with DOWN and WORDS,
+#                              edit the entry at GRUB's menu first
+
+SYSTEM_SUITE=bookworm
+# Debian's kernel and boot chain; make for "make install"; zstd for the
+# compression the system's dracut is set to.
+SYSTEM_PACKAGES="linux-image-amd64 systemd-sysv udev dracut grub-pc kmod pciutils zstd make"
+SYSTEM_UUID=5a1d0f1e-9d2b-4c8e-8f0a-7f3b6a1f0a11
+SYSTEM_DISK_MB=4096
+SYSTEM_MEM=${SYSTEM_MEM:-1024}
+# A boot and dracut under software emulation: minutes, never hours.
+SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-900}
+
+VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/vfiopt}
+_system_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# The rig's agent, the one file the rig adds to the system.
+_system_agent_unit() {
+	cat <<'EOF'
+[Unit]
+Description=vfiopt test rig: run this boot's stage from the host's tree
+After=multi-user.target
+
+[Service]
+Type=oneshot
+StandardInput=null
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS1
+ExecStart=/bin/sh -c 'modprobe -q 9pnet_virtio; mkdir -p /run/vfiopt-src && mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=262144 vfioptsrc /run/vfiopt-src && exec /bin/sh /run/vfiopt-src/tests/system/guest/run.sh'
+
+[Install]
+WantedBy=multi-user.target
+EOF
+}
+
+# What went into the image, the key of its cache entry: the functions that
+# build it, the first boot's steps, the packages and their versions.
+_system_key() {
+	{
+		declare -f _system_agent_unit _system_configure _system_disk_from \
+			_system_first_boot _system_build
+		echo "$SYSTEM_SUITE $SYSTEM_PACKAGES $SYSTEM_UUID $SYSTEM_DISK_MB"
+		cat "$_system_top/tests/system/guest/firstboot.sh"
+		mmdebstrap --version
+		# shellcheck disable=SC2086 # one word per package
+		apt-cache policy $SYSTEM_PACKAGES | grep -E '^[^ ]|Candidate:'
+	} | sha256sum | cut -c1-16
+}
+
+# The system as a user who runs it headless sets it up: root by UUID, GRUB
+# and the kernel on the serial console, dracut making host-only images
+# (zstd); then the rig's agent.
+_system_configure() {
+	local root=$1
+	echo "UUID=$SYSTEM_UUID / ext4 errors=remount-ro 0 1" >"$root/etc/fstab" || return 1
+	echo debian >"$root/etc/hostname"
+	sed -i -e 's/^GRUB_CMDLINE_LINUX=""$/GRUB_CMDLINE_LINUX="console=ttyS0,115200"/' \
+		-e 's/^#GRUB_TERMINAL=console$/GRUB_TERMINAL=serial\nGRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"/' \
+		"$root/etc/default/grub" || return 1
+	grep -q '^GRUB_TERMINAL=serial$' "$root/etc/default/grub" || {
+		echo "system: /etc/default/grub is not what Debian ships" >&2
+		return 1
+	}
+	rm -f "$root/etc/dracut.conf.d/99-vfiopt-rig-build.conf"
+	printf '%s\n' '# This machine: initramfs images for this host only, compressed with zstd.' \
+		'hostonly="yes"' 'compress="zstd"' >"$root/etc/dracut.conf.d/10-local.conf"
+	_system_agent_unit >"$root/etc/systemd/system/vfiopt-rig.service"
+	ln -s /etc/systemd/system/vfiopt-rig.service \
+		"$root/etc/systemd/system/multi-user.target.wants/vfiopt-rig.service"
+}
+
+# A raw disk with one bootable MBR partition at 1 MiB, filled from ROOT by
+# mke2fs -d: no loop device, no mount.
+_system_disk_from() {
+	local root=$1 disk=$2
+	rm -f "$disk"
+	truncate -s "${SYSTEM_DISK_MB}M" "$disk" || return 1
+	echo 'start=2048, type=83, bootable' | sfdisk -q "$disk" || return 1
+	mke2fs -q -t ext4 -L debian -U "$SYSTEM_UUID" -E offset=1048576 -d "$root" "$disk" \
+		"$((SYSTEM_DISK_MB - 1))M"
+}
+
+# The first boot, with QEMU's -kernel: the system installs GRUB on its own
+# disk (grub-install, update-grub), as Debian's installer would.
+_system_first_boot() {
+	local dir=$1 log=$1/firstboot.log
+	_system_qemu "$log" "$dir/disk.img" raw firstboot \
+		-kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
+		-append "root=UUID=$SYSTEM_UUID ro console=ttyS0,115200" || return 1
+	tr -d '\r' <"$log" >"$log.txt"
+	if ! grep -q '^FIRSTBOOT grub-install 0$' "$log.txt" ||
+		! grep -q '^FIRSTBOOT update-grub 0$' "$log.txt"; then
+		echo "system: the first boot did not install GRUB:" >&2
+		cat "$log.txt" >&2
+		tail -n 20 "$log.console" | tr -d '\r' >&2
+		return 1
+	fi
+}
+
+_system_build() {
+	local dir=$1 root=$1/rootfs
+	# The first initramfs is built in a chroot: host-only there would
+	# describe the build machine.  Generic for it, then the system's own.
+	# shellcheck disable=SC2016 # $1 is mmdebstrap's, in the hook's shell
+	mmdebstrap --variant=minbase --include="${SYSTEM_PACKAGES// /,}" \
+		--essential-hook='mkdir -p "$1/etc/dracut.conf.d" && echo hostonly=no >"$1/etc/dracut.conf.d/99-vfiopt-rig-build.conf"' \
+		"$SYSTEM_SUITE" "$root" >"$dir/mmdebstrap.log" 2>&1 || {
+		echo "system: mmdebstrap failed:" >&2
+		tail -n 20 "$dir/mmdebstrap.log" >&2
+		return 1
+	}
+	_system_configure "$root" || return 1
+	cp "$root"/boot/vmlinuz-* "$dir/vmlinuz" && cp "$root"/boot/initrd.img-* "$dir/initrd.img" ||
+		return 1
+	_system_disk_from "$root" "$dir/disk.img" || return 1
+	rm -rf "$root"
+	_system_first_boot "$dir"
+}
+
+system_image() {
+	local key dir tmp
+	for tool in mmdebstrap sfdisk mke2fs qemu-img qemu-system-x86_64; do
+		command -v "$tool" >/dev/null || {
+			echo "system: $tool is missing (tests/deps.sh installs it)" >&2
+			return 1
+		}
+	done
+	key=$(_system_key)
+	dir=$VFIOPT_CACHE/system/$key
+	if [ ! -f "$dir/.ready" ]; then
+		mkdir -p "$VFIOPT_CACHE/system" || return 1
+		tmp=$(mktemp -d "$VFIOPT_CACHE/system/.build.XXXXXX") || return 1
+		if ! _system_build "$tmp"; then
+			rm -rf "$tmp"
+			return 1
+		fi
+		touch "$tmp/.ready"
+		rm -rf "$dir"
+		mv "$tmp" "$dir" || return 1
+		# Some 1.5 GB each: keep the newest only.
+		find "$VFIOPT_CACHE/system" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +
+	fi
+	SYSTEM_DIR=$dir
+	SYSTEM_IMAGE=$dir/disk.img
+	_system_accel
+}
+
+# KVM only when a quick boot shows it works (the kernel reaches its panic
+# for want of a root); software emulation otherwise.
+_system_accel() {
+	local log
+	[ -n "${SYSTEM_ACCEL:-}" ] && return
+	SYSTEM_ACCEL=tcg
+	[ -w /dev/kvm ] || return 0
+	log=$(mktemp)
+	(timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
+		-display none -no-reboot -serial "file:$log" -kernel "$SYSTEM_DIR/vmlinuz" \
+		-append "console=ttyS0 panic=-1 root=/dev/nonexistent"
+	exit 0) >/dev/null 2>&1
+	grep -q 'Kernel panic' "$log" && SYSTEM_ACCEL=kvm
+	rm -f "$log"
+}
+
+# system_disk DISK: a copy-on-write overlay of the cached image.
+system_disk() {
+	rm -f "$1"
+	qemu-img create -q -f qcow2 -F raw -b "$SYSTEM_IMAGE" "$1"
+}
+
+# _system_qemu LOG DISK FORMAT STAGE [QEMU ARGS...]: the stand-in machine
+# of the boot rig (QEMU's VGA and an HDA controller with its codec in slot
+# 6, two identical e1000 at 7 and 8, an e1000e behind a PCIe root port), a
+# q35 with Intel's IOMMU.  The console (ttyS0) goes through FIFOs at
+# LOG.serial.{in,out}, read into LOG.console; the report (ttyS1) into LOG.
+_system_qemu() {
+	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max fd
+	shift 4
+	[ "${SYSTEM_ACCEL:-tcg}" = kvm ] && cpu=host
+	rm -f "$log" "$log.console" "$fifo.in" "$fifo.out"
+	mkfifo "$fifo.in" "$fifo.out" || return 1
+	cat "$fifo.out" >"$log.console" &
+	SYSTEM_READER=$!
+	timeout "$SYSTEM_TIMEOUT" qemu-system-x86_64 \
+		-machine q35,kernel-irqchip=split -accel "${SYSTEM_ACCEL:-tcg}" -cpu "$cpu" -smp 2 \
+		-m "$SYSTEM_MEM" -device intel-iommu,intremap=on -nodefaults -display none -no-reboot \
+		-serial "pipe:$fifo" -serial "file:$log" \
+		-fw_cfg "name=opt/vfiopt/stage,string=$stage" \
+		-drive "file=$disk,format=$format,if=none,id=sys,cache=unsafe" \
+		-device virtio-blk-pci,drive=sys,bus=pcie.0,addr=0x2 \
+		-fsdev "local,id=src,path=$_system_top,security_model=none,readonly=on" \
+		-device virtio-9p-pci,fsdev=src,mount_tag=vfioptsrc,bus=pcie.0,addr=0x3 \
+		-device VGA,bus=pcie.0,addr=0x6.0,multifunction=on \
+		-device ich9-intel-hda,bus=pcie.0,addr=0x6.1 \
+		-audiodev none,id=snd -device hda-duplex,audiodev=snd \
+		-device e1000,bus=pcie.0,addr=0x7 -device e1000,bus=pcie.0,addr=0x8 \
+		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1c,chassis=1 -device e1000e,bus=rp1 \
+		"$@" >"$log.qemu" 2>&1 &
+	SYSTEM_QEMU=$!
+	if [ -n "${SYSTEM_MENU_DOWN:-}" ]; then
+		_system_grub_edit "$log.console" "$fifo.in" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS" ||
+			echo "GRUB-EDIT-FAILED" >>"$log.qemu"
+	fi
+	wait "$SYSTEM_QEMU"
+	# A QEMU that never opened the FIFO leaves its reader waiting for a
+	# writer: be one for a moment (O_RDWR on a FIFO does not block).
+	exec {fd}<>"$fifo.out"
+	exec {fd}>&-
+	wait "$SYSTEM_READER"
+	rm -f "$fifo.in" "$fifo.out"
+	grep -q '^VFIOPT-REPORT-END' "$log"
+}
+
+# _system_wait_for FILE STRING SECONDS
+_system_wait_for() {
+	local i
+	for ((i = 0; i < $3 * 5; i++)); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$SYSTEM_QEMU" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+# What a user does at GRUB's menu over the serial console: 'e' on the
+# default entry, Ctrl-N DOWN times to its linux line, Ctrl-E to the end of
+# it, the words, Ctrl-X to boot.
+_system_grub_edit() {
+	local console=$1 in=$2 down=$3 words=$4 i
+	_system_wait_for "$console" "Press enter to boot the selected OS" 300 || return 1
+	printf e >"$in"
+	_system_wait_for "$console" "Minimum Emacs-like screen editing is supported" 30 || return 1
+	for ((i = 0; i < down; i++)); do
+		printf '\016' >"$in"
+	done
+	printf '\005 %s\030' "$words" >"$in"
+}
+
+# system_boot LOG DISK STAGE [DOWN WORDS]: boot the disk through GRUB and
+# run STAGE of tests/system/guest/stages.sh; 0 when its report ended.
+system_boot() {
+	SYSTEM_MENU_DOWN=${4:-} SYSTEM_MENU_WORDS=${5:-} _system_qemu "$1" "$2" qcow2 "$3"
+}

@@ -1,0 +1,172 @@
+# shellcheck shell=dash
+# The stages of the installed-system test, one per boot, each run inside
+# the guest by run.sh and reported line by line for the host to assert on:
+#
+#   DEV ADDR VVVV:DDDD CLASS driver=D override=O group=G   every PCI device
+#   OUT LABEL: LINE / RC LABEL STATUS                        a command's output
+#   SUM TAG HASH PATH, LNK TAG PATH -> TARGET, DIR TAG PATH  /etc and /boot
+#   KLOG LINE                                                kernel log lines
+#   GRUB LINE, GRUBEDIT N                                    grub.cfg
+#   INITRD TAG PATH, INITRD-KO TAG N                         lsinitrd, filtered
+#
+# The user's path: stock -> (setup --ids) claimed -> (release; setup --addrs)
+# addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue -> (setup --undo)
+# undone.  Sourced by run.sh.
+
+SRC=/run/vfiopt-src
+OUT=/run/vfiopt-rig.out
+
+# run LABEL COMMAND...: its output and status, whatever they are.
+# The seconds it took follow the status, for whoever wonders where the time went.
+run() {
+	_label=$1
+	shift
+	_start=$(cut -d. -f1 /proc/uptime)
+	"$@" >"$OUT" 2>&1
+	_rc=$?
+	sed "s/^/OUT $_label: /" "$OUT"
+	echo "RC $_label $_rc $(($(cut -d. -f1 /proc/uptime) - _start))"
+}
+
+# Every PCI device with its driver, override and group, as the boot rig
+# reports them.
+devs() { # [TAG]
+	udevadm settle --timeout=60
+	for dev in /sys/bus/pci/devices/*; do
+		driver=-
+		[ -L "$dev/driver" ] && driver=$(basename "$(readlink "$dev/driver")")
+		group=-
+		[ -L "$dev/iommu_group" ] && group=$(basename "$(readlink "$dev/iommu_group")")
+		read -r vendor <"$dev/vendor"
+		read -r device <"$dev/device"
+		read -r class <"$dev/class"
+		read -r override <"$dev/driver_override"
+		echo "${1:-DEV} ${dev##*/} ${vendor#0x}:${device#0x} ${class#0x} driver=$driver override=$override group=$group"
+	done
+}
+
+# /etc and /boot, whole: files by content, links by target, directories.
+sums() { # TAG
+	find /etc /boot -xdev -type f -print0 | sort -z | xargs -0 sha256sum | sed "s/^/SUM $1 /"
+	find /etc /boot -xdev -type l -printf "LNK $1 %p -> %l\n" | sort
+	find /etc /boot -xdev -type d -printf "DIR $1 %p\n" | sort
+}
+
+# The kernel's words about vfiopt and the stand-in GPU and its audio.
+klog() {
+	dmesg | grep -E 'vfiopt|bochs|snd_hda_intel|0000:00:06\.' | sed 's/^\[[ 0-9.]*\] //; s/^/KLOG /'
+}
+
+# The linux lines of grub.cfg, and how many lines of the default entry come
+# before its linux line: the Ctrl-N presses that reach it in GRUB's editor.
+grubcfg() {
+	sed -n 's/^[[:space:]]*linux[[:space:]]/GRUB linux /p' /boot/grub/grub.cfg
+	awk '/^menuentry / { inside = 1; n = 0; next }
+		inside && /^[[:space:]]*linux[[:space:]]/ { print "GRUBEDIT " n; exit }
+		inside { n++ }' /boot/grub/grub.cfg
+}
+
+# What the running kernel's initramfs holds of vfiopt and vfio, and how
+# many kernel modules: a host-only image holds far fewer than a generic one.
+initrd() { # TAG
+	lsinitrd "/boot/initrd.img-$(uname -r)" >"$OUT" 2>&1
+	echo "RC lsinitrd-$1 $?"
+	grep -oE '[^ ]*(vfiopt|vfio)[^ ]*$' "$OUT" | sed "s/^/INITRD $1 /"
+	echo "INITRD-KO $1 $(grep -cE '\.ko(\.[a-z]+)?$' "$OUT")"
+}
+
+record() {
+	[ -f /run/vfiopt/claimed ] && sed 's/^/RECORD /' /run/vfiopt/claimed
+}
+
+basics() {
+	echo "CMDLINE $(cat /proc/cmdline)"
+	devs
+	klog
+	record
+}
+
+# A fresh Debian system: vfiopt installed as a user installs it, then set up.
+stage_stock() {
+	run install make -C "$SRC" install PREFIX=/usr
+	basics
+	run check vfiopt check
+	sums before
+	# Refused: a selection that matches nothing here, and a system without
+	# dracut (hidden under a tmpfs in a mount namespace of its own, so
+	# that the system itself is not changed).  Neither may write a file.
+	run nomatch vfiopt setup --ids 10de:9999
+	run nodracut unshare -m /bin/sh -c \
+		'mount -t tmpfs none /usr/bin && exec /usr/sbin/vfiopt setup --ids 1234:1111'
+	sums refused
+	run setup vfiopt setup --ids 1234:1111 --apply
+	grubcfg
+	initrd setup
+	# Host-only: what this host has loaded, and vfio-pci although it has not.
+	grep -qE '^vfio_pci ' /proc/modules && echo "HOST-MODULE vfio_pci"
+	run check-after vfiopt check
+	sums setup
+	run setup-again vfiopt setup --ids 1234:1111
+	sums again
+}
+
+# The first boot through GRUB with the selection on its command line.
+stage_claimed() {
+	basics
+	run status vfiopt status
+	echo "LIST-BEGIN"
+	vfiopt list --json
+	echo "LIST-END $?"
+	run check vfiopt check
+	run release vfiopt release 0000:00:06.0
+	devs RELEASED
+	for node in /dev/dri/card*; do
+		[ -e "$node" ] && echo "DRI $node"
+	done
+	run status-after vfiopt status
+	run release-unclaimed vfiopt release 0000:00:07.0
+	run setup-addrs vfiopt setup --addrs 0000:00:08.0 --apply
+	grubcfg
+}
+
+# One of two identical NICs, by address.
+stage_addrs() {
+	basics
+	grubcfg
+}
+
+# vfiopt.disable=1 typed at GRUB's menu; then the setup is undone.
+stage_rescue() {
+	basics
+	run undo vfiopt setup --undo --apply
+	grubcfg
+}
+
+# After the undo: the host drivers again, and /etc and /boot as before.
+stage_undone() {
+	basics
+	grubcfg
+	initrd undone
+	run check vfiopt check
+	sums undone
+}
+
+# make bench: the same system with and without the early claim (both
+# images host-only, made by the system's own dracut), then booted in turn.
+stage_bench_with() {
+	run install make -C "$SRC" install PREFIX=/usr
+	run setup vfiopt setup --ids 1234:1111 --apply
+}
+
+stage_bench_without() {
+	run dracut dracut --regenerate-all --force
+}
+
+# The initrd phase as systemd measured it (systemd-analyze's "initrd"),
+# and the image's size.
+stage_bench_measure() {
+	systemctl show -p InitRDTimestampMonotonic -p UserspaceTimestampMonotonic |
+		sed 's/^/BENCH /'
+	echo "BENCH InitrdBytes=$(stat -c %s "/boot/initrd.img-$(uname -r)")"
+	devs
+}

@@ -1,0 +1,349 @@
+#!/bin/bash
+# The user's whole path on a real installed Debian 12 system, booted only
+# through its own GRUB (see tests/lib/system.sh): make install, check, setup
+# --apply (update-grub and a host-only dracut run by the system itself),
+# reboot, the claim, status, list, check, release, setup --addrs for one
+# of two identical NICs, vfiopt.disable=1 typed at GRUB's menu, setup
+# --undo --apply, reboot.  One boot per stage of tests/system/guest/
+# stages.sh, on one disk; each test asserts on what that boot's guest
+# reported.  The serial logs of the last run stay in tests/system/logs/.
+#
+# tests/system/run.sh [LAST]: stop after the test named LAST (image, stock,
+# refusals, setup, claimed, release, addrs, rescue, undone).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/report.sh
+. "$top/tests/lib/report.sh"
+# shellcheck source=tests/lib/system.sh
+. "$top/tests/lib/system.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
+logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs}
+last=${1:-undone}
+trap 'rm -rf "$work"' EXIT
+rm -rf "$logs"
+mkdir -p "$logs" || exit 1
+
+GPU=0000:00:06.0
+GPU_AUDIO=0000:00:06.1
+NIC1=0000:00:07.0
+NIC2=0000:00:08.0
+NIC3=0000:01:00.0
+DISK=$work/system.qcow2
+
+# out LOG LABEL: what the guest's command LABEL printed; rc LOG LABEL: its status.
+out() {
+	report "$1" | sed -n "s/^OUT $2: //p"
+}
+
+rc() {
+	report "$1" | awk -v l="$2" '$1 == "RC" && $2 == l { print $3 }'
+}
+
+# Lines of one kind: "tagged LOG KIND [TAG]" gives the rest of each line.
+tagged() {
+	report "$1" | awk -v k="$2" -v t="${3:-}" '$1 == k && (t == "" || $2 == t) {
+		$1 = ""; if (t != "") $2 = ""; sub(/^ +/, ""); print }'
+}
+
+expect_rc() { # LOG LABEL STATUS
+	expect_eq "exit status of the guest's $2" "$(rc "$1" "$2")" "$3"
+}
+
+expect_out() { # LOG LABEL EXTENDED-REGEX
+	out "$1" "$2" | grep -qE -- "$3" ||
+		tap_fail "the guest's $2 printed no line matching /$3/:" "$(out "$1" "$2")"
+}
+
+expect_no_out() {
+	! out "$1" "$2" | grep -qE -- "$3" ||
+		tap_fail "the guest's $2 printed /$3/: $(out "$1" "$2" | grep -E -- "$3")"
+}
+
+expect_report() { # LOG EXTENDED-REGEX
+	report "$1" | grep -qE -- "$2" || tap_fail "the guest did not report /$2/"
+}
+
+expect_no_report() {
+	! report "$1" | grep -qE -- "$2" || tap_fail "the guest reported /$2/: $(report "$1" | grep -E -- "$2")"
+}
+
+expect_dev() { # LOG ADDR DRIVER OVERRIDE [TAG]
+	expect_eq "$2 driver" "$(dev_field "$1" "$2" driver "${5:-}")" "$3"
+	expect_eq "$2 driver_override" "$(dev_field "$1" "$2" override "${5:-}")" "$4"
+}
+
+# The NICs nobody selected keep their drivers.
+expect_nics_untouched() { # LOG [EXCEPT-ADDR]
+	local nic driver
+	for nic in "$NIC1" "$NIC2" "$NIC3"; do
+		[ "$nic" = "${2:-}" ] && continue
+		driver=e1000
+		[ "$nic" = "$NIC3" ] && driver=e1000e
+		expect_dev "$1" "$nic" "$driver" '(null)'
+	done
+}
+
+# /etc and /boot as one boot's stage listed them under TAG.
+sums() { # LOG TAG
+	report "$1" | awk -v t="$2" '($1 == "SUM" || $1 == "LNK" || $1 == "DIR") && $2 == t {
+		$2 = ""; print }'
+}
+
+expect_same_files() { # WHAT LOG-A TAG-A LOG-B TAG-B [IGNORED-PATH-REGEX]
+	local diff
+	[ -n "$(sums "$2" "$3")" ] || {
+		tap_fail "$1: the guest listed no files as $3"
+		return
+	}
+	diff=$(diff <(sums "$2" "$3") <(sums "$4" "$5") | sed -n 's/^[<>] //p' |
+		grep -vE -- "${6:-^$}")
+	[ -z "$diff" ] || tap_fail "$1: /etc or /boot changed:" "$diff"
+}
+
+BOOTED=yes
+
+# boot NAME STAGE [DOWN WORDS]: one boot of the disk through GRUB; LOG is
+# its report, kept in $logs with the console's log.  After a boot that
+# failed, the ones that follow from it fail at once.
+boot() {
+	local name=$1 start=$SECONDS rc=0
+	LOG=$logs/$name.log
+	if [ "$BOOTED" != yes ]; then
+		tap_fail "an earlier boot of this disk failed"
+		return 1
+	fi
+	system_boot "$LOG" "$DISK" "$2" "${3:-}" "${4:-}" || rc=$?
+	echo "# system: boot $name ($2) took $((SECONDS - start)) s"
+	if [ "$rc" != 0 ]; then
+		BOOTED=no
+		tap_fail "the guest did not report (timeout ${SYSTEM_TIMEOUT}s, or it did not boot)" \
+			"$(tail -n 15 "$LOG.console" 2>/dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g')" \
+			"$(cat "$LOG.qemu" 2>/dev/null)"
+		return 1
+	fi
+}
+
+point_at_logs_on_failure() {
+	if [ "$tap_failed" != 0 ] && [ -f "${LOG:-}" ]; then
+		tap_fail "serial logs: $LOG (the guest's report), $LOG.console (the console)"
+	fi
+}
+
+test_image() {
+	local start=$SECONDS
+	if ! system_image 2>"$work/image.err"; then
+		tap_fail "could not build the installed system:" "$(cat "$work/image.err")"
+		BOOTED=no
+		return
+	fi
+	echo "# system: image $SYSTEM_IMAGE ready in $((SECONDS - start)) s; accelerator $SYSTEM_ACCEL"
+	system_disk "$DISK" || {
+		tap_fail "qemu-img could not make the overlay"
+		BOOTED=no
+	}
+}
+
+# 1. Stock: vfiopt installed with make install, not set up yet.
+test_stock() {
+	boot stock stock || return
+	expect_rc "$LOG" install 0
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_nics_untouched "$LOG"
+	# bochs-drm did bind it, and said so: the race the claim must win is real.
+	expect_report "$LOG" "^KLOG .*bochs-drm.*$GPU"
+	expect_no_report "$LOG" '^RECORD '
+	# check names what is missing, with its fix.
+	expect_rc "$LOG" check 1
+	expect_out "$LOG" check '^ok    1 IOMMU unit\(s\) registered \(dmar0\.\.\.\) with no intel_iommu=on on the kernel command line'
+	expect_out "$LOG" check '^fail  /boot/initrd.img-[^ ]+ has no vfiopt: no early claim at boot$'
+	expect_out "$LOG" check '^      fix: vfiopt setup --ids VENDOR:DEVICE --apply'
+	expect_out "$LOG" check '^warn  nothing selected on the kernel command line'
+	point_at_logs_on_failure
+}
+
+# 8. Bad input on a real system: refused, and not a file written.
+test_refusals() {
+	[ -f "$logs/stock.log" ] || return
+	LOG=$logs/stock.log
+	expect_rc "$LOG" nomatch 1
+	expect_out "$LOG" nomatch '^vfiopt setup: --ids 10de:9999 matches no PCI device here$'
+	expect_out "$LOG" nomatch 'nothing written'
+	expect_rc "$LOG" nodracut 1
+	expect_out "$LOG" nodracut 'dracut is not installed.*apt-get install dracut'
+	expect_out "$LOG" nodracut '^vfiopt setup: nothing written$'
+	expect_same_files "refused setups" "$LOG" before "$LOG" refused
+	point_at_logs_on_failure
+}
+
+# 2. setup --apply on the system itself.
+test_setup() {
+	local lines selecting ko_stock ko_setup
+	[ -f "$logs/stock.log" ] || return
+	LOG=$logs/stock.log
+	expect_rc "$LOG" setup 0
+	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
+	expect_out "$LOG" setup '^wrote /etc/default/grub.d/vfiopt.cfg$'
+	expect_out "$LOG" setup '^wrote /etc/dracut.conf.d/vfiopt.conf$'
+	expect_out "$LOG" setup '^Done: reboot to claim the devices.$'
+	# Every linux line of grub.cfg carries the switch and the selection.
+	lines=$(tagged "$LOG" GRUB | grep -c '^linux ')
+	selecting=$(tagged "$LOG" GRUB | grep '^linux ' | grep -c ' intel_iommu=on .*vfiopt.ids=1234:1111')
+	if [ "$lines" = 0 ] || [ "$lines" != "$selecting" ]; then
+		tap_fail "$selecting of $lines linux lines in grub.cfg carry the parameters:" "$(tagged "$LOG" GRUB)"
+	fi
+	# The host-only image: the helper, its hook, vfio-pci (which this host
+	# never loaded) and the softdeps; far fewer modules than the generic one.
+	expect_rc "$LOG" lsinitrd-setup 0
+	expect_report "$LOG" '^INITRD setup usr/sbin/vfiopt$'
+	expect_report "$LOG" '^INITRD setup usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh$'
+	expect_report "$LOG" '^INITRD setup .*/vfio-pci\.ko(\.[a-z]+)?$'
+	expect_report "$LOG" '^INITRD setup etc/modprobe.d/vfiopt.conf$'
+	expect_no_report "$LOG" '^HOST-MODULE vfio_pci'
+	# The generic image the system was installed with, as the host sees it.
+	ko_stock=$(lsinitrd "$SYSTEM_DIR/initrd.img" | grep -cE '\.ko(\.[a-z]+)?$')
+	ko_setup=$(tagged "$LOG" INITRD-KO setup)
+	if [ "${ko_setup:-0}" = 0 ] || [ "$ko_setup" -ge "$((${ko_stock:-0} / 2))" ]; then
+		tap_fail "not a host-only image: $ko_setup modules, the generic one $ko_stock"
+	fi
+	echo "# system: modules in the initramfs: generic $ko_stock, host-only with vfiopt $ko_setup"
+	# check: the initramfs is ready, the next boot selects the GPU.
+	expect_out "$LOG" check-after '^ok    /boot/initrd.img-[^ ]+ holds the vfiopt helper and its hook: the claim runs before udev$'
+	expect_out "$LOG" check-after '^ok    [0-9]+ of the [0-9]+ linux lines of /boot/grub/grub.cfg select: vfiopt.ids=1234:1111 \(not this boot.s: reboot to claim\)$'
+	expect_no_out "$LOG" check-after '^fail'
+	# A second run: nothing to change.
+	expect_rc "$LOG" setup-again 0
+	expect_out "$LOG" setup-again '^unchanged /etc/default/grub.d/vfiopt.cfg$'
+	expect_out "$LOG" setup-again '^unchanged /etc/dracut.conf.d/vfiopt.conf$'
+	expect_same_files "a second setup" "$LOG" setup "$LOG" again
+	point_at_logs_on_failure
+}
+
+# 3. Reboot through GRUB: the claim.
+test_claimed() {
+	local json
+	boot claimed claimed || return
+	expect_report "$LOG" '^CMDLINE BOOT_IMAGE=.* intel_iommu=on iommu=pt vfiopt.ids=1234:1111( |$)'
+	expect_dev "$LOG" "$GPU" vfio-pci vfio-pci
+	expect_dev "$LOG" "$GPU_AUDIO" vfio-pci vfio-pci
+	expect_nics_untouched "$LOG"
+	# Neither host driver ever had the devices: the kernel log says nothing
+	# of them binding, although udev loaded both modules.
+	expect_no_report "$LOG" "^KLOG .*bochs-drm.*$GPU"
+	expect_no_report "$LOG" "^KLOG .*(snd_hda_intel $GPU_AUDIO|$GPU_AUDIO.*snd_hda)"
+	expect_report "$LOG" "^KLOG vfiopt: $GPU \\[1234:1111\\] claimed by vfio-pci\$"
+	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - claimed\$"
+	expect_report "$LOG" "^RECORD $GPU_AUDIO 8086:293e companion - claimed\$"
+	# status: both claims, and what they held off.
+	expect_rc "$LOG" status 0
+	expect_out "$LOG" status "^  $GPU  1234:1111  id +- +claimed +vfio-pci +bochs-drm\$"
+	expect_out "$LOG" status "^  $GPU_AUDIO  8086:293e  companion +- +claimed +vfio-pci +snd_hda_intel\$"
+	# list --json parses, and agrees with sysfs on every device.
+	json=$(report "$LOG" | sed -n '/^LIST-BEGIN$/,/^LIST-END/{/^LIST-/d;p}')
+	if ! jq -e . <<<"$json" >/dev/null 2>&1; then
+		tap_fail "list --json is not JSON:" "$json"
+	else
+		expect_eq "list --json" "$(jq -r '.[] | "\(.address) \(.driver // "-") \(.driver_override // "(null)") \(.iommu_group // "-")"' <<<"$json" | sort)" \
+			"$(tagged "$LOG" DEV | awk '{ print $1, substr($4, 8), substr($5, 10), substr($6, 7) }' | sort)"
+	fi
+	expect_report "$LOG" '^LIST-END 0$'
+	expect_rc "$LOG" check 0
+	expect_no_out "$LOG" check '^fail'
+	expect_out "$LOG" check "^ok    $GPU \\[1234:1111\\] is on vfio-pci\$"
+	point_at_logs_on_failure
+}
+
+# 4. release on this real kernel.
+test_release() {
+	[ -f "$logs/claimed.log" ] || return
+	LOG=$logs/claimed.log
+	expect_rc "$LOG" release 0
+	expect_out "$LOG" release "^$GPU: released, now on bochs-drm\$"
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)' RELEASED
+	expect_report "$LOG" '^DRI /dev/dri/card[0-9]+$'
+	expect_out "$LOG" status-after "^  $GPU  1234:1111  id +- +released +bochs-drm +bochs-drm\$"
+	expect_rc "$LOG" status-after 0
+	expect_rc "$LOG" release-unclaimed 1
+	expect_out "$LOG" release-unclaimed "^vfiopt release: $NIC1 is not held by vfio-pci \\(driver: e1000\\): there is nothing to release\$"
+	expect_dev "$LOG" "$NIC1" e1000 '(null)' RELEASED
+	point_at_logs_on_failure
+}
+
+# 5. Identical cards: the second e1000 by address, its twin untouched.
+test_addrs() {
+	[ -f "$logs/claimed.log" ] || return
+	expect_rc "$logs/claimed.log" setup-addrs 0
+	boot addrs addrs || return
+	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2( |\$)"
+	expect_no_report "$LOG" '^CMDLINE .*vfiopt.ids='
+	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
+	expect_nics_untouched "$LOG" "$NIC2"
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_report "$LOG" "^RECORD $NIC2 8086:100e addr - claimed\$"
+	expect_eq "claimed devices" "$(tagged "$LOG" RECORD | grep -c ' claimed$')" 1
+	point_at_logs_on_failure
+}
+
+# 7. The rescue switch, typed at GRUB's menu as a user would.
+test_rescue() {
+	local down
+	[ -f "$logs/addrs.log" ] || return
+	down=$(tagged "$logs/addrs.log" GRUBEDIT)
+	[ -n "$down" ] || {
+		tap_fail "the guest did not say where the linux line is in GRUB's entry"
+		return
+	}
+	# GRUB's editor shows the entry after a "setparams 'TITLE'" line and
+	# an empty one: two more lines to go down.
+	down=$((down + 2))
+	boot rescue rescue "$down" vfiopt.disable=1 || return
+	grep -q GRUB-EDIT-FAILED "$LOG.qemu" && tap_fail "GRUB's menu did not come up for editing"
+	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2 .*vfiopt.disable=1\$"
+	expect_dev "$LOG" "$NIC2" e1000 '(null)'
+	expect_nics_untouched "$LOG"
+	expect_report "$LOG" '^KLOG vfiopt: disabled by vfiopt.disable=1: claiming nothing$'
+	expect_no_report "$LOG" '^RECORD '
+	point_at_logs_on_failure
+}
+
+# 6. Undo, reboot: as before the first setup.
+test_undone() {
+	[ -f "$logs/rescue.log" ] || return
+	LOG=$logs/rescue.log
+	expect_rc "$LOG" undo 0
+	expect_out "$LOG" undo '^removed /etc/default/grub.d/vfiopt.cfg$'
+	expect_out "$LOG" undo '^removed /etc/dracut.conf.d/vfiopt.conf$'
+	expect_out "$LOG" undo '^Done: reboot to give the devices back to their drivers.$'
+	boot undone undone || return
+	expect_no_report "$LOG" '^CMDLINE .*vfiopt'
+	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
+	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_nics_untouched "$LOG"
+	[ -n "$(tagged "$LOG" GRUB)" ] || tap_fail "the guest listed no linux line of grub.cfg"
+	expect_no_report "$LOG" '^GRUB .*vfiopt'
+	expect_rc "$LOG" lsinitrd-undone 0
+	expect_no_report "$LOG" '^INITRD undone .*vfiopt'
+	# What update-grub and dracut regenerate aside, not a byte of /etc or
+	# /boot differs from before the first setup.
+	expect_same_files "setup and its undo" "$logs/stock.log" before "$LOG" undone \
+		'^SUM +[0-9a-f]{64} /boot/initrd\.img-'
+	point_at_logs_on_failure
+}
+
+# step NAME DESCRIPTION: run test_NAME, and stop after it when it is LAST.
+step() {
+	run_test "system: $2" "test_$1"
+	[ "$1" = "$last" ] && exit 0
+}
+
+step image "a Debian 12 system from Debian's archive, GRUB installed by its first boot"
+step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
+step refusals "setup refuses no match and no dracut, and writes nothing"
+step setup "setup --apply: grub.cfg, a host-only initramfs with vfiopt; a second run changes nothing"
+step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
+step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
+step addrs "setup --addrs: exactly the second of two identical e1000"
+step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
+step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
