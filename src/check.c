@@ -66,17 +66,10 @@ static unsigned int count_entries(int rootfd, const char *path, char *first, siz
 {
 	struct dirent *de;
 	unsigned int n = 0;
-	DIR *dir;
-	int fd;
+	DIR *dir = opendir_at(rootfd, path);
 
-	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (!dir)
 		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return 0;
-	}
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;

@@ -439,18 +439,12 @@ static void check_group(struct claim *c, int group)
 	char path[64], name[48];
 	struct dirent *de;
 	DIR *dir;
-	int fd;
 
 	if (path_join(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices", group) < 0)
 		return;
-	fd = openat(c->sys.root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	dir = opendir_at(c->sys.root, path);
+	if (!dir)
 		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(dir))) {
 		struct pci_addr addr;
 		struct pci_dev *dev;

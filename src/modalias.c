@@ -102,18 +102,12 @@ static void registered_driver(int rootfd, struct host_driver *q)
 	char path[MODULE_NAME_MAX + 32];
 	struct dirent *de;
 	DIR *dir;
-	int fd;
 
 	if (path_join(path, sizeof(path), "sys/module/%s/drivers", q->module) < 0)
 		return;
-	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	dir = opendir_at(rootfd, path);
+	if (!dir)
 		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(dir))) {
 		if (strncmp(de->d_name, "pci:", 4) == 0 &&
 		    path_join(q->driver, sizeof(q->driver), "%s", de->d_name + 4) == 0)

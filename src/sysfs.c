@@ -286,17 +286,10 @@ static bool dir_has_entries(int dirfd, const char *path)
 {
 	struct dirent *de;
 	bool found = false;
-	DIR *dir;
-	int fd;
+	DIR *dir = opendir_at(dirfd, path);
 
-	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (!dir)
 		return false;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return false;
-	}
 	while (!found && (de = readdir(dir)))
 		found = de->d_name[0] != '.';
 	closedir(dir);

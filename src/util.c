@@ -3,6 +3,7 @@
  * Small, strict building blocks: EINTR-safe I/O relative to a directory
  * fd, bounded number parsing and escaping of untrusted text for the log.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -450,4 +451,23 @@ int kernel_release_at(int rootfd, char *buf, size_t size)
 		return (int)n;
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf[0] ? 0 : -EINVAL;
+}
+
+/* A directory relative to @dirfd, for readdir(); NULL with errno set. */
+DIR *opendir_at(int dirfd, const char *path)
+{
+	DIR *dir;
+	int fd;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+	}
+	return dir;
 }

@@ -2,6 +2,7 @@
 #ifndef VFIOPT_UTIL_H
 #define VFIOPT_UTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@ int read_link_name_at(int dirfd, const char *path, char *buf, size_t size);
 int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_t mode);
 void sync_parent_at(int dirfd, const char *path);
 int kernel_release_at(int rootfd, char *buf, size_t size);
+DIR *opendir_at(int dirfd, const char *path);
 
 int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out);
 int parse_hex64(const char *s, const char **end, unsigned long long *out);
