@@ -31,13 +31,14 @@ static bool dracut_detect(int rootfd)
  */
 static int dracut_ready(int rootfd)
 {
-	if (setup_exists(rootfd, DRACUT_MODULE_SETUP, F_OK))
-		return 0;
-	fprintf(stderr,
-		"vfiopt setup: the dracut module is not installed (%s is missing: make "
-		"install puts it there)\n",
-		DRACUT_MODULE_SETUP);
-	return -ENOENT;
+	if (!setup_exists(rootfd, DRACUT_MODULE_SETUP, F_OK)) {
+		fprintf(stderr,
+			"vfiopt setup: the dracut module is not installed (%s is missing: "
+			"make install puts it there)\n",
+			DRACUT_MODULE_SETUP);
+		return -ENOENT;
+	}
+	return setup_may_write(rootfd, DRACUT_SNIPPET);
 }
 
 static int dracut_write(int rootfd, const char *words)

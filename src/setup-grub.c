@@ -41,7 +41,7 @@ static bool grub_detect(int rootfd)
 
 /*
  * Upstream's grub-mkconfig and some distributions' do not read
- * /etc/default/grub.d, and the snippet would be silently ignored.
+ * /etc/default/grub.d: the snippet would be silently ignored there.
  */
 static int grub_ready(int rootfd)
 {
@@ -52,15 +52,16 @@ static int grub_ready(int rootfd)
 	for (i = 0; i < ARRAY_SIZE(scripts); i++) {
 		if (!setup_exists(rootfd, scripts[i], F_OK))
 			continue;
-		if (file_contains_at(rootfd, scripts[i], "default/grub.d") <= 0)
-			fprintf(stderr,
-				"vfiopt setup: warning: /%s does not read /%s: add the "
-				"parameters after ${GRUB_CMDLINE_LINUX} in that file to "
-				"GRUB_CMDLINE_LINUX in /etc/default/grub yourself\n",
-				scripts[i], GRUB_SNIPPET);
-		break;
+		if (file_contains_at(rootfd, scripts[i], "default/grub.d") > 0)
+			break;
+		fprintf(stderr,
+			"vfiopt setup: /%s does not read /etc/default/grub.d, where setup "
+			"writes: put the parameters on GRUB_CMDLINE_LINUX in /etc/default/grub "
+			"yourself (they follow)\n",
+			scripts[i]);
+		return -ENOTSUP;
 	}
-	return 0;
+	return setup_may_write(rootfd, GRUB_SNIPPET);
 }
 
 static int grub_write(int rootfd, const char *words)

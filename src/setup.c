@@ -68,59 +68,106 @@ static void usage(FILE *out)
 	      out);
 }
 
-/*
- * Paths relative to the root the verb opened: "/usr/bin/dracut" and
- * "usr/bin/dracut" alike.
- */
-static const char *relative(const char *path)
-{
-	return path[0] == '/' ? path + 1 : path;
-}
-
 bool setup_exists(int rootfd, const char *path, int mode)
 {
-	return faccessat(rootfd, relative(path), mode, 0) == 0;
+	return faccessat(rootfd, root_relative(path), mode, 0) == 0;
+}
+
+/*
+ * Whether setup wrote @path, from its first line: 1 ours, 0 someone
+ * else's, -ENOENT absent, or -errno.  vfiopt 0.1's make install wrote the
+ * dracut file with a first line of its own; that one is ours too.
+ */
+static int owned(int rootfd, const char *path)
+{
+	static const char *const markers[] = {
+		SETUP_MARKER,
+		"# vfiopt: claim passthrough devices for vfio-pci in the initramfs.",
+	};
+	char head[128];
+	ssize_t n;
+	size_t i;
+
+	n = read_prefix_at(rootfd, root_relative(path), head, sizeof(head));
+	if (n < 0)
+		return (int)n;
+	for (i = 0; i < ARRAY_SIZE(markers); i++)
+		if (strncmp(head, markers[i], strlen(markers[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether setup may write @path: its directory is there (setup makes none,
+ * so that --undo leaves /etc as it was) and the file is absent or ours.
+ * 0, or -errno after saying why.
+ */
+int setup_may_write(int rootfd, const char *path)
+{
+	char dir[PATH_BUF_MAX];
+	const char *slash;
+	int r;
+
+	path = root_relative(path);
+	slash = strrchr(path, '/');
+	if (slash && path_join(dir, sizeof(dir), "%.*s", (int)(slash - path), path) == 0 &&
+	    !setup_exists(rootfd, dir, F_OK)) {
+		fprintf(stderr, "vfiopt setup: /%s does not exist: is this %s?\n", dir,
+			strncmp(dir, "etc/dracut", 10) == 0 ? "dracut installed"
+							    : "Debian's GRUB, which reads it");
+		return -ENOENT;
+	}
+	r = owned(rootfd, path);
+	if (r == 0) {
+		fprintf(stderr,
+			"vfiopt setup: /%s exists and vfiopt setup did not write it: move it "
+			"away first\n",
+			path);
+		return -EEXIST;
+	}
+	return r == -ENOENT || r == 1 ? 0 : r;
 }
 
 /* Replace a file setup owns, and say whether it changed. */
 int setup_write_owned(int rootfd, const char *path, const char *content)
 {
-	int r = write_file_atomic_at(rootfd, relative(path), content, 0644);
+	int r;
 
+	path = root_relative(path);
+	r = write_file_atomic_at(rootfd, path, content, 0644);
 	if (r < 0) {
-		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", relative(path),
-			strerror(-r));
+		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", path, strerror(-r));
 		return r;
 	}
-	printf("%s /%s\n", r ? "wrote" : "unchanged", relative(path));
+	printf("%s /%s\n", r ? "wrote" : "unchanged", path);
 	return r;
 }
 
 /*
- * Remove a file that setup wrote, known by its first line; a file of the
- * same name that someone else wrote is left alone.
+ * Remove a file that setup wrote; a file of the same name that someone
+ * else wrote is left alone, and named.
  */
 int setup_remove_owned(int rootfd, const char *path)
 {
-	char head[sizeof(SETUP_MARKER)];
-	ssize_t n;
+	int r;
 
-	path = relative(path);
-	n = read_prefix_at(rootfd, path, head, sizeof(head));
-	if (n == -ENOENT)
+	path = root_relative(path);
+	r = owned(rootfd, path);
+	if (r == -ENOENT)
 		return 0;
-	if (n < 0) {
-		fprintf(stderr, "vfiopt setup: cannot read /%s: %s\n", path, strerror((int)-n));
-		return (int)n;
+	if (r < 0) {
+		fprintf(stderr, "vfiopt setup: cannot read /%s: %s\n", path, strerror(-r));
+		return r;
 	}
-	if (strcmp(head, SETUP_MARKER) != 0) {
+	if (r == 0) {
 		fprintf(stderr, "vfiopt setup: left /%s alone: vfiopt setup did not write it\n",
 			path);
 		return 0;
 	}
 	if (unlinkat(rootfd, path, 0) < 0) {
-		fprintf(stderr, "vfiopt setup: cannot remove /%s: %s\n", path, strerror(errno));
-		return -errno;
+		r = -errno;
+		fprintf(stderr, "vfiopt setup: cannot remove /%s: %s\n", path, strerror(-r));
+		return r;
 	}
 	sync_parent_at(rootfd, path);
 	printf("removed /%s\n", path);
@@ -244,27 +291,19 @@ static int check_system(struct setup *s)
 }
 
 /*
- * The IOMMU switch from the firmware's own description of its IOMMU: the
- * ACPI DMAR table (Intel VT-d) or IVRS (AMD-Vi).  The CPU vendor cannot
- * tell: a virtual machine may show one vendor's CPU and the other's IOMMU.
- * The AMD driver is on whenever the firmware describes a unit; amd_iommu=
- * has no "on", so nothing is added for it.
+ * intel_iommu=on for VT-d (also when it is off in the firmware: the switch
+ * is needed once it is on).  The AMD driver is on whenever the firmware
+ * describes a unit; amd_iommu= has no "on", so nothing is added for it.
  */
 static const char *iommu_switch(struct setup *s)
 {
-	static char cpuinfo[ATTR_MAX];
+	bool described;
+	enum iommu_kind kind = sysfs_iommu_kind(&s->sys, &described);
 
-	if (setup_exists(s->sys.root, "sys/firmware/acpi/tables/DMAR", F_OK))
-		return "intel_iommu=on";
-	if (setup_exists(s->sys.root, "sys/firmware/acpi/tables/IVRS", F_OK))
-		return "";
-	/* VT-d off in the firmware: the switch is still needed once it is on. */
-	fprintf(stderr, "vfiopt setup: warning: no ACPI DMAR or IVRS table: the firmware shows "
-			"no IOMMU; turn on VT-d or AMD-Vi (IOMMU) in its setup\n");
-	if (read_prefix_at(s->sys.root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo)) > 0 &&
-	    strstr(cpuinfo, "GenuineIntel"))
-		return "intel_iommu=on";
-	return "";
+	if (!described)
+		fprintf(stderr, "vfiopt setup: warning: no ACPI DMAR or IVRS table: the firmware "
+				"shows no IOMMU; turn on VT-d or AMD-Vi (IOMMU) in its setup\n");
+	return kind == IOMMU_INTEL ? "intel_iommu=on" : "";
 }
 
 /* The words for the kernel command line, in canonical form: lower-case ids, full addresses. */
@@ -301,19 +340,17 @@ static int cmdline_words(struct setup *s, char *buf, size_t size)
 	return r;
 }
 
-static int write_config(struct setup *s)
+static int write_config(struct setup *s, const char *words)
 {
-	char words[CMDLINE_ADD_MAX];
 	int r;
 
-	r = cmdline_words(s, words, sizeof(words));
-	if (r < 0) {
-		fprintf(stderr, "vfiopt setup: the selection is too long for a command line\n");
-		return r;
-	}
-	r = s->cmdline->write(s->sys.root, words);
+	/*
+	 * The generator's file first: alone, it only puts a helper with
+	 * nothing to claim into the image.  The command line is what selects.
+	 */
+	r = s->initramfs->write(s->sys.root, words);
 	if (r >= 0)
-		r = s->initramfs->write(s->sys.root, words);
+		r = s->cmdline->write(s->sys.root, words);
 	return r < 0 ? r : 0;
 }
 
@@ -368,15 +405,24 @@ static int finish(struct setup *s)
 
 static int do_setup(struct setup *s)
 {
+	static char words[CMDLINE_ADD_MAX];
 	int r = check_selection(s);
 
-	if (r == 0)
-		r = check_system(s);
-	if (r == 0) {
-		printf("Kernel command line: %s; initramfs: %s\n", s->cmdline->name,
-		       s->initramfs->name);
-		r = write_config(s);
+	if (r == 0 && cmdline_words(s, words, sizeof(words)) < 0) {
+		fprintf(stderr, "vfiopt setup: the selection is too long for a command line\n");
+		r = -E2BIG;
 	}
+	if (r < 0)
+		return r;
+	r = check_system(s);
+	if (r < 0) {
+		/* Whoever must finish by hand needs them. */
+		fprintf(stderr, "vfiopt setup: the kernel parameters for this selection: %s\n",
+			words);
+		return r;
+	}
+	printf("Kernel command line: %s; initramfs: %s\n", s->cmdline->name, s->initramfs->name);
+	r = write_config(s, words);
 	if (r == 0)
 		r = finish(s);
 	return r;
@@ -492,8 +538,14 @@ int verb_setup(int argc, char **argv)
 	if (r != 0)
 		return r < 0 ? EXIT_OK : r;
 	s.under_sysroot = sysroot != NULL;
-	if (sysfs_open_scan(&s.sys, sysroot, "setup") < 0)
+	/* The undo needs no device: it must work where /sys is not mounted. */
+	r = s.undo ? sysfs_open(&s.sys, sysroot) : sysfs_open_scan(&s.sys, sysroot, "setup");
+	if (r < 0) {
+		if (s.undo)
+			fprintf(stderr, "vfiopt setup: cannot open %s: %s\n",
+				sysroot ? sysroot : "/", strerror(-r));
 		return EXIT_FAILED;
+	}
 	r = s.undo ? do_undo(&s) : do_setup(&s);
 	sysfs_close(&s.sys);
 	return r < 0 ? EXIT_FAILED : EXIT_OK;

@@ -352,3 +352,30 @@ bool sysfs_is_boot_vga(struct sysfs *sys, const struct pci_dev *dev)
 	       sysfs_read_attr(sys, dev, "boot_vga", buf, sizeof(buf)) == 0 &&
 	       strcmp(buf, "1") == 0;
 }
+
+/*
+ * Which IOMMU this machine has, from the firmware's own description of it:
+ * the ACPI DMAR table (Intel VT-d) or IVRS (AMD-Vi), with *described set.
+ * The CPU vendor cannot tell (a virtual machine may show one vendor's CPU
+ * over the other's IOMMU); it is only the guess when the firmware
+ * describes none, as when the IOMMU is off in its setup.
+ */
+enum iommu_kind sysfs_iommu_kind(struct sysfs *sys, bool *described)
+{
+	char cpuinfo[ATTR_MAX];
+
+	*described = true;
+	if (faccessat(sys->root, "sys/firmware/acpi/tables/DMAR", F_OK, 0) == 0)
+		return IOMMU_INTEL;
+	if (faccessat(sys->root, "sys/firmware/acpi/tables/IVRS", F_OK, 0) == 0)
+		return IOMMU_AMD;
+	*described = false;
+	/* The first processor's vendor_id line is at the start of the file. */
+	if (read_prefix_at(sys->root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo)) <= 0)
+		return IOMMU_UNKNOWN;
+	if (strstr(cpuinfo, "GenuineIntel"))
+		return IOMMU_INTEL;
+	if (strstr(cpuinfo, "AuthenticAMD") || strstr(cpuinfo, "HygonGenuine"))
+		return IOMMU_AMD;
+	return IOMMU_UNKNOWN;
+}

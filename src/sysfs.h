@@ -52,4 +52,12 @@ bool sysfs_is_boot_vga(struct sysfs *sys, const struct pci_dev *dev);
 bool sysfs_has_driver(struct sysfs *sys, const char *driver);
 bool sysfs_has_module(struct sysfs *sys, const char *module);
 
+enum iommu_kind {
+	IOMMU_UNKNOWN,
+	IOMMU_INTEL, /* VT-d: ACPI DMAR */
+	IOMMU_AMD,   /* AMD-Vi: ACPI IVRS */
+};
+
+enum iommu_kind sysfs_iommu_kind(struct sysfs *sys, bool *described);
+
 #endif

@@ -74,7 +74,7 @@ int write_full(int fd, const void *buf, size_t len)
 /*
  * Read a whole small file into @buf and NUL-terminate it.  Returns its
  * length, -EFBIG when it does not fit (never a silently cut value), or
- * -errno.
+ * -errno; on failure @buf holds an empty string, never a half-read one.
  */
 static ssize_t open_and_read(int dirfd, const char *path, char *buf, size_t want)
 {
@@ -97,11 +97,9 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 		return -EINVAL;
 	/* Ask for one byte more than fits: getting it means the file is too big. */
 	n = open_and_read(dirfd, path, buf, size);
-	if (n < 0)
-		return n;
-	if ((size_t)n == size)
-		return -EFBIG;
-	buf[n] = '\0';
+	if (n >= 0 && (size_t)n == size)
+		n = -EFBIG;
+	buf[n < 0 ? 0 : n] = '\0';
 	return n;
 }
 
@@ -470,4 +468,13 @@ DIR *opendir_at(int dirfd, const char *path)
 		errno = saved;
 	}
 	return dir;
+}
+
+/*
+ * An absolute path as the verbs open it, relative to the root they opened
+ * (/ or --sysroot): "/usr/bin/dracut" and "usr/bin/dracut" alike.
+ */
+const char *root_relative(const char *path)
+{
+	return path[0] == '/' ? path + 1 : path;
 }

@@ -27,6 +27,7 @@ int write_file_atomic_at(int dirfd, const char *path, const char *content, mode_
 void sync_parent_at(int dirfd, const char *path);
 int kernel_release_at(int rootfd, char *buf, size_t size);
 DIR *opendir_at(int dirfd, const char *path);
+const char *root_relative(const char *path);
 
 int parse_hex(const char *s, size_t len, unsigned int max_digits, uint32_t *out);
 int parse_hex64(const char *s, const char **end, unsigned long long *out);

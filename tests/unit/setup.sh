@@ -34,9 +34,11 @@ fake_program() {
 }
 
 # A Debian root: update-grub, a grub-mkconfig that reads grub.d, dracut and
-# our dracut module, as make install leaves it.
+# our dracut module, as make install leaves it; the directories setup writes
+# in are there, as Debian's grub2-common and dracut-core ship them.
 setup_installed() {
 	setup
+	mkdir -p "$T/etc/default/grub.d" "$T/etc/dracut.conf.d"
 	fake_program usr/sbin/update-grub
 	fake_program usr/sbin/grub-mkconfig
 	# shellcheck disable=SC2016 # a line of Debian's script, not to expand
@@ -75,7 +77,7 @@ test_intel_non_boot_gpu() {
 	expect_out '^Kernel command line: GRUB, /etc/default/grub.d; initramfs: dracut$'
 	expect_out "^wrote /$GRUB\$"
 	expect_out "^wrote /$DRACUT\$"
-	expect_changed ./etc/default ./etc/default/grub.d "./$GRUB" ./etc/dracut.conf.d "./$DRACUT"
+	expect_changed "./$GRUB" "./$DRACUT"
 }
 
 # The switch comes from the firmware's tables, not from the CPU: QEMU's
@@ -155,7 +157,52 @@ test_refused_system() {
 	vsetup --ids 10de:1b80
 	expect_status 1
 	expect_err 'no boot loader that vfiopt setup knows here: GRUB \(update-grub or grub-mkconfig\)'
+	# What to put on the command line by hand, then.
+	expect_err '^vfiopt setup: the kernel parameters for this selection: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
 	expect_changed
+	# A GRUB that does not read grub.d would ignore the snippet.
+	setup_installed
+	rm "$T/usr/sbin/update-grub" "$T/usr/sbin/grub-mkconfig"
+	fake_program usr/sbin/grub2-mkconfig
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '/usr/sbin/grub2-mkconfig does not read /etc/default/grub.d, where setup writes: put the parameters on GRUB_CMDLINE_LINUX in /etc/default/grub yourself'
+	expect_changed
+	# Setup makes no directory: --undo could not tell it from one of the system's.
+	setup_installed
+	rmdir "$T/etc/default/grub.d"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: /etc/default/grub.d does not exist'
+	expect_changed
+}
+
+# A file of the same name that setup did not write is never replaced.
+test_not_ours() {
+	setup_installed
+	# shellcheck disable=SC2016 # the user's file, not to expand
+	printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX pcie_acs_override=downstream"\n' >"$T/$GRUB"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err "^vfiopt setup: /$GRUB exists and vfiopt setup did not write it: move it away first\$"
+	expect_changed
+	vsetup --undo
+	expect_err "left /$GRUB alone"
+	expect_changed
+	# What vfiopt 0.1's make install wrote is setup's now.
+	setup_installed
+	printf '%s\n' '# vfiopt: claim passthrough devices for vfio-pci in the initramfs.  The' \
+		'add_dracutmodules+=" vfiopt "' >"$T/$DRACUT"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_file "$DRACUT" "$DRACUT_SNIPPET"
+	printf '%s\n' '# vfiopt: claim passthrough devices for vfio-pci in the initramfs.  The' \
+		'add_dracutmodules+=" vfiopt "' >"$T/$DRACUT"
+	vsetup --undo
+	expect_out "^removed /$DRACUT\$"
 }
 
 test_idempotent() {
@@ -185,13 +232,14 @@ test_next_steps() {
   /usr/bin/dracut --regenerate-all --force
 then reboot."
 	expect_no_err 'does not read'
+	# A grub2-mkconfig that reads grub.d (Debian-based distributions that renamed it).
 	setup_installed
 	rm "$T/usr/sbin/update-grub" "$T/usr/sbin/grub-mkconfig"
 	fake_program usr/sbin/grub2-mkconfig
+	# shellcheck disable=SC2016 # a line of the script, not to expand
+	echo 'for x in ${sysconfdir}/default/grub.d/*.cfg ; do' >>"$T/usr/sbin/grub2-mkconfig"
 	vsetup --ids 10de:1b80
 	expect_out '^  /usr/sbin/grub2-mkconfig -o /boot/grub2/grub.cfg$'
-	# One that does not read /etc/default/grub.d is called out.
-	expect_err '/usr/sbin/grub2-mkconfig does not read /etc/default/grub.d/vfiopt.cfg: add the parameters'
 	# --apply never runs anything against the host from under --sysroot.
 	vsetup --ids 10de:1b80 --apply
 	expect_status 1
@@ -209,8 +257,8 @@ test_undo() {
   /usr/sbin/update-grub
   /usr/bin/dracut --regenerate-all --force
 then reboot."
-	# The directories setup made stay: grub-mkconfig and dracut read them empty.
-	expect_changed ./etc/default ./etc/default/grub.d ./etc/dracut.conf.d
+	# Back to the snapshot taken before setup: the directories were there.
+	expect_changed
 	vsetup --undo
 	expect_status 0
 	expect_out "^Nothing of vfiopt setup's to remove.$"
@@ -230,6 +278,13 @@ then reboot."
 	vsetup --undo --ids 10de:1b80
 	expect_status 2
 	expect_err '\-\-undo takes no selection'
+	# The undo needs no /sys: it works from a rescue system's chroot.
+	setup_installed
+	vsetup --ids 10de:1b80
+	rm -r "$T/sys"
+	vsetup --undo
+	expect_status 0
+	expect_out "^removed /$GRUB\$"
 	# dracut gone since: its file still goes, only update-grub is left to run.
 	setup_installed
 	vsetup --ids 10de:1b80
@@ -258,7 +313,8 @@ test_claim_reads_what_setup_wrote() {
 run_test "setup: Intel IOMMU, a GPU that is not the boot VGA" test_intel_non_boot_gpu
 run_test "setup: the IOMMU switch from the ACPI tables, not the CPU vendor" test_iommu_switch_from_acpi
 run_test "setup: no match, malformed or empty: refused, nothing written" test_refused_writes_nothing
-run_test "setup: no dracut, no module, no GRUB: refused, nothing written" test_refused_system
+run_test "setup: no dracut, no module, no GRUB it can serve: refused, nothing written" test_refused_system
+run_test "setup: a file it did not write is never replaced nor removed" test_not_ours
 run_test "setup: a second run changes nothing; files replaced by rename" test_idempotent
 run_test "setup: the commands printed for the system found" test_next_steps
 run_test "setup --undo: removes what setup wrote, and only that" test_undo
