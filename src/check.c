@@ -106,15 +106,15 @@ static bool cmdline_has(struct check *c, const char *word)
  */
 static void check_iommu(struct check *c)
 {
-	bool dmar = exists(c, "sys/firmware/acpi/tables/DMAR");
-	bool ivrs = exists(c, "sys/firmware/acpi/tables/IVRS");
-	bool amd = ivrs && !dmar;
+	bool described, intel_switch;
+	enum iommu_kind kind = sysfs_iommu_kind(&c->sys, &described);
 	char unit[64] = "", interrupts[ATTR_MAX * 4];
 	unsigned int units, groups;
 
-	if (dmar || ivrs)
+	if (described)
 		finding(c, "ok", NULL, "ACPI %s table: the firmware describes an IOMMU (%s)",
-			dmar ? "DMAR" : "IVRS", dmar ? "Intel VT-d" : "AMD-Vi");
+			kind == IOMMU_INTEL ? "DMAR" : "IVRS",
+			kind == IOMMU_INTEL ? "Intel VT-d" : "AMD-Vi");
 	else
 		finding(c, "fail",
 			"enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup",
@@ -122,7 +122,9 @@ static void check_iommu(struct check *c)
 
 	units = count_entries(c->sys.root, "sys/class/iommu", unit, sizeof(unit));
 	groups = count_entries(c->sys.root, "sys/kernel/iommu_groups", NULL, 0);
-	if (units && (amd || cmdline_has(c, "intel_iommu=on")))
+	/* What the Intel driver may still need; AMD's has no switch. */
+	intel_switch = kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on");
+	if (units && !intel_switch)
 		finding(c, "ok", NULL, "%u IOMMU unit(s) registered (%s...)", units, unit);
 	else if (units)
 		finding(c, "ok", NULL,
@@ -130,7 +132,7 @@ static void check_iommu(struct check *c)
 			"kernel command line: this kernel's default (vfiopt setup adds the "
 			"switch, which kernels that default to off and integrated GPUs need)",
 			units, unit);
-	else if (amd || cmdline_has(c, "intel_iommu=on"))
+	else if (!intel_switch)
 		finding(c, "fail", "turn on the IOMMU (AMD-Vi, VT-d) in the firmware setup",
 			"no IOMMU unit registered");
 	else
@@ -388,7 +390,7 @@ static void check_initramfs(struct check *c)
 					: "vfiopt setup --ids VENDOR:DEVICE --apply (it adds the "
 					  "module and rebuilds the initramfs)";
 
-	if (exists(c, DRACUT_MODULE_SETUP + 1))
+	if (exists(c, root_relative(DRACUT_MODULE_SETUP)))
 		finding(c, "ok", NULL, "the dracut module is installed (%s)", DRACUT_MODULE_DIR);
 	else
 		finding(c, "fail", "make install (it puts the module in dracut's modules.d)",
@@ -422,7 +424,14 @@ static void check_initramfs(struct check *c)
 		finding(c, "fail", rebuild, "/%s has no vfiopt: no early claim at boot", image);
 }
 
-/* The vfiopt and vfio-pci words of a kernel command line, space-separated, into @out. */
+/* Room for every word setup can write (64 ids, 64 addresses) and some. */
+#define SELECTION_WORDS_MAX 8192
+
+/*
+ * The vfiopt and vfio-pci words of a kernel command line (up to its end or
+ * its newline), space-separated, into @out; cut with "..." rather than
+ * silently short.
+ */
 static void selection_words(const char *line, char *out, size_t size)
 {
 	static const char *const prefixes[] = { "vfiopt.", "rd.vfiopt.",
@@ -430,7 +439,7 @@ static void selection_words(const char *line, char *out, size_t size)
 	size_t len = 0, i;
 
 	out[0] = '\0';
-	while (*line) {
+	while (*line && *line != '\n') {
 		size_t n;
 
 		line += strspn(line, " \t");
@@ -439,13 +448,15 @@ static void selection_words(const char *line, char *out, size_t size)
 			if (strncmp(line, prefixes[i], strlen(prefixes[i])) != 0)
 				continue;
 			if (path_join(out + len, size - len, "%s%.*s", len ? " " : "", (int)n,
-				      line) == 0)
-				len += strlen(out + len);
+				      line) < 0) {
+				if (size > 4)
+					memcpy(out + (len < size - 4 ? len : size - 4), "...", 4);
+				return;
+			}
+			len += strlen(out + len);
 			break;
 		}
 		line += n;
-		if (*line == '\n')
-			break;
 	}
 }
 
@@ -456,8 +467,9 @@ static void selection_words(const char *line, char *out, size_t size)
 static void check_next_boot(struct check *c)
 {
 	static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg" };
-	static char cfg[1 << 18];
-	char words[1024] = "", now[CMDLINE_MAX] = "", current[1024];
+	static char cfg[1 << 18], now[CMDLINE_MAX];
+	static char words[SELECTION_WORDS_MAX], found[SELECTION_WORDS_MAX],
+		current[SELECTION_WORDS_MAX];
 	unsigned int linux_lines = 0, selecting = 0;
 	const char *line, *name = NULL;
 	size_t i;
@@ -468,16 +480,12 @@ static void check_next_boot(struct check *c)
 	if (!name)
 		return;
 	for (line = cfg; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		char found[1024];
-
 		line += strspn(line, " \t");
 		if (strncmp(line, "linux", 5) != 0 || (line[5] != ' ' && line[5] != '\t'))
 			continue;
 		linux_lines++;
 		selection_words(line + 5, found, sizeof(found));
-		if (!found[0])
-			continue;
-		if (!selecting++)
+		if (found[0] && !selecting++)
 			memcpy(words, found, sizeof(words));
 	}
 	if (!selecting) {
@@ -487,6 +495,7 @@ static void check_next_boot(struct check *c)
 				name);
 		return;
 	}
+	/* A command line too long to read is not this boot's selection either. */
 	read_file_at(c->sys.root, "proc/cmdline", now, sizeof(now));
 	selection_words(now, current, sizeof(current));
 	finding(c, "ok", NULL, "%u of the %u linux lines of /%s select: %s%s", selecting,

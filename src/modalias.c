@@ -55,6 +55,12 @@ static bool glob_match(const char *pat, const char *s)
 				s++;
 				continue;
 			}
+			/* Unterminated: a plain '[', as fnmatch() takes it. */
+			if (*p != ']' && *s == '[') {
+				pat++;
+				s++;
+				continue;
+			}
 		} else if (*pat && (*pat == '?' || *pat == *s)) {
 			pat++;
 			s++;
@@ -96,42 +102,73 @@ static FILE *open_aliases(int rootfd)
 	return f;
 }
 
-/* The PCI driver a loaded module registered: /sys/module/M/drivers/pci:NAME. */
-static void registered_driver(int rootfd, struct host_driver *q)
+/*
+ * The PCI driver a loaded module registered, /sys/module/M/drivers/pci:NAME,
+ * into @driver; false when the module is not loaded or registered none.
+ */
+static bool registered_driver(int rootfd, const char *module, size_t len, char *driver, size_t size)
 {
-	char path[MODULE_NAME_MAX + 32];
+	char path[MODULE_LIST_MAX + 32];
 	struct dirent *de;
+	bool found = false;
 	DIR *dir;
 
-	if (path_join(path, sizeof(path), "sys/module/%s/drivers", q->module) < 0)
-		return;
+	if (path_join(path, sizeof(path), "sys/module/%.*s/drivers", (int)len, module) < 0)
+		return false;
 	dir = opendir_at(rootfd, path);
 	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "pci:", 4) == 0 &&
-		    path_join(q->driver, sizeof(q->driver), "%s", de->d_name + 4) == 0)
-			break;
-		q->driver[0] = '\0';
-	}
+		return false;
+	while (!found && (de = readdir(dir)))
+		found = strncmp(de->d_name, "pci:", 4) == 0 &&
+			path_join(driver, size, "%s", de->d_name + 4) == 0;
 	closedir(dir);
+	return found;
+}
+
+/* Add @module to @q's list, once; a list that is full stays as it is. */
+static void add_module(struct host_driver *q, const char *module)
+{
+	size_t len = strlen(q->modules), mlen = strlen(module);
+	const char *p;
+
+	for (p = q->modules; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strncmp(p, module, mlen) == 0 && (p[mlen] == ',' || !p[mlen]))
+			return;
+	if (path_join(q->modules + len, sizeof(q->modules) - len, "%s%s", len ? "," : "", module) <
+	    0)
+		q->modules[len] = '\0';
+}
+
+/* The driver of the first of @q's modules that is loaded. */
+static void find_driver(int rootfd, struct host_driver *q)
+{
+	const char *p;
+
+	for (p = q->modules; *p; p += strcspn(p, ","), p += *p == ',')
+		if (registered_driver(rootfd, p, strcspn(p, ","), q->driver, sizeof(q->driver)))
+			return;
+	q->driver[0] = '\0';
 }
 
 /*
- * The next line of @f; a line too long for @size is skipped whole, never
- * read as two (the tail of one alias would name a module of its own).
+ * The next line of @f into @line.  A line too long for @size, or holding a
+ * NUL byte, comes back empty: skipped whole, never read as two lines (the
+ * tail of one alias would name a module of its own).  false at the end.
  */
 static bool next_line(FILE *f, char *line, size_t size)
 {
-	while (fgets(line, (int)size, f)) {
-		int c;
+	bool bad = false;
+	size_t n = 0;
+	int c;
 
-		if (strchr(line, '\n') || feof(f))
-			return true;
-		while ((c = getc(f)) != EOF && c != '\n')
-			;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0' || n + 1 >= size)
+			bad = true;
+		else
+			line[n++] = (char)c;
 	}
-	return false;
+	line[bad ? 0 : n] = '\0';
+	return c != EOF || n > 0 || bad;
 }
 
 /* "alias PATTERN MODULE": the pattern and the module, or -EINVAL. */
@@ -152,8 +189,9 @@ static int split_alias(char *line, char **pattern, char **module)
 }
 
 /*
- * For each of @q's ids, the first module whose alias matches, as modprobe
- * would find it, and the driver it registered.  -ENOENT without a
+ * For each of @q's ids, every module whose alias matches, as modprobe
+ * would find them (it loads them all, but for those blacklisted), and the
+ * driver that the first loaded one of them registered.  -ENOENT without a
  * modules.alias for the running kernel.
  */
 int modalias_lookup(int rootfd, struct host_driver *q, size_t n)
@@ -163,7 +201,7 @@ int modalias_lookup(int rootfd, struct host_driver *q, size_t n)
 	FILE *f;
 
 	for (i = 0; i < n; i++) {
-		q[i].module[0] = q[i].driver[0] = '\0';
+		q[i].modules[0] = q[i].driver[0] = '\0';
 		if (pci_modalias(&q[i].ids, q[i].modalias, sizeof(q[i].modalias)) < 0)
 			return -EINVAL;
 	}
@@ -174,13 +212,11 @@ int modalias_lookup(int rootfd, struct host_driver *q, size_t n)
 		if (split_alias(line, &pattern, &module) < 0)
 			continue;
 		for (i = 0; i < n; i++)
-			if (!q[i].module[0] && glob_match(pattern, q[i].modalias) &&
-			    path_join(q[i].module, sizeof(q[i].module), "%s", module) < 0)
-				q[i].module[0] = '\0';
+			if (glob_match(pattern, q[i].modalias))
+				add_module(&q[i], module);
 	}
 	fclose(f);
 	for (i = 0; i < n; i++)
-		if (q[i].module[0])
-			registered_driver(rootfd, &q[i]);
+		find_driver(rootfd, &q[i]);
 	return 0;
 }

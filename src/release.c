@@ -73,7 +73,7 @@ static int resolve(struct sysfs *sys, int argc, char **argv, struct pci_dev **de
 
 static int release_one(struct sysfs *sys, struct pci_dev *dev)
 {
-	char path[PCI_NAME_MAX + 32], now[DRIVER_NAME_MAX];
+	char path[PCI_NAME_MAX + 32], now[DRIVER_NAME_MAX] = "";
 	bool on_vfio = strcmp(dev->driver, VFIO_PCI) == 0;
 	int r;
 
@@ -88,8 +88,9 @@ static int release_one(struct sysfs *sys, struct pci_dev *dev)
 	}
 	/* The probe's own status does not matter: the driver link says what happened. */
 	write_attr_at(sys->root, "sys/bus/pci/drivers_probe", dev->name);
-	r = sysfs_driver_of(sys, dev, now, sizeof(now));
-	if (r == 0 && strcmp(now, VFIO_PCI) == 0) {
+	if (sysfs_driver_of(sys, dev, now, sizeof(now)) < 0)
+		now[0] = '\0';
+	if (strcmp(now, VFIO_PCI) == 0) {
 		fprintf(stderr,
 			"vfiopt release: %s: vfio-pci took it again: its ids are in "
 			"vfio-pci's table (vfio-pci.ids=?)\n",

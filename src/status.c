@@ -73,8 +73,8 @@ static const char *host_driver(const struct row *row, const struct host_driver *
 		return before;
 	if (hd && hd->driver[0])
 		return hd->driver;
-	if (hd && hd->module[0])
-		return hd->module;
+	if (hd && hd->modules[0])
+		return hd->modules;
 	return "-";
 }
 
@@ -108,20 +108,23 @@ static unsigned int print_rows(const struct row *rows, const struct host_driver 
 	return moved;
 }
 
-/* Split the record into rows; the count, with malformed lines counted in @bad. */
+/*
+ * Split the record into rows; the count, with malformed lines (and those
+ * beyond @max, which no claim writes) counted in @bad.
+ */
 static size_t read_rows(struct sysfs *sys, char *record, struct row *rows, size_t max,
 			unsigned int *bad)
 {
 	char *line, *next;
 	size_t n = 0;
 
-	for (line = record; line && *line && n < max; line = next) {
+	for (line = record; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		if (line[0] == '#' || !line[0])
 			continue;
-		if (parse_row(sys, line, &rows[n]) < 0)
+		if (n == max || parse_row(sys, line, &rows[n]) < 0)
 			(*bad)++;
 		else
 			n++;
@@ -132,8 +135,8 @@ static size_t read_rows(struct sysfs *sys, char *record, struct row *rows, size_
 static int status(struct sysfs *sys)
 {
 	static char record[RECORD_MAX];
-	/* A record line is at least 34 bytes long. */
-	static struct row rows[RECORD_MAX / 34];
+	/* A row is an address and four fields: 20 bytes and its newline at least. */
+	static struct row rows[RECORD_MAX / 21];
 	struct host_driver *hd;
 	unsigned int moved, bad = 0;
 	ssize_t len;

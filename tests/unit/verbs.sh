@@ -138,6 +138,16 @@ test_check_iommu() {
 	expect_out '^fail  no IOMMU unit registered$'
 	expect_out '^      fix: turn on the IOMMU \(AMD-Vi, VT-d\) in the firmware setup$'
 	expect_no_out 'amd_iommu'
+	# No table at all on an AMD CPU: still no Intel switch for it.
+	rm "$T/sys/firmware/acpi/tables/IVRS"
+	printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\n' >"$T/proc/cpuinfo"
+	verb check
+	expect_out '^fail  no ACPI DMAR or IVRS table'
+	expect_out '^fail  no IOMMU unit registered$'
+	expect_no_out 'intel_iommu'
+	printf 'processor\t: 0\nvendor_id\t: GenuineIntel\n' >"$T/proc/cpuinfo"
+	verb check
+	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
 }
 
 # initramfs IMAGE FILE...: an uncompressed cpio image holding FILEs, as
@@ -207,13 +217,30 @@ test_status() {
 	verb status
 	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau-drv$'
 	rm -r "$T/sys/module/nouveau"
+	# Two modules for one id (nouveau, and NVIDIA's own driver installed
+	# beside it): both named, or the one that is loaded.  A line too long
+	# to be an alias, or one with a NUL byte, is skipped whole: its tail
+	# never names a module.
+	local aliases=$T/lib/modules/6.1.0-56-amd64/modules.alias
+	{
+		printf 'alias pci:v0000FFFFd%0600d alias pci:v000010DEd*sv*sd*bc*sc*i* tail_of_long\n' 0
+		printf 'alias pci:v000010DEd*sv*\000sd*bc*sc*i* after_nul\n'
+		echo 'alias pci:v000010DEd*sv*sd*bc03sc00i00* nvidia'
+	} >>"$aliases"
+	verb status
+	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau,nvidia$'
+	mkdir -p "$T/sys/module/nvidia/drivers"
+	ln -s ../../../bus/pci/drivers/nvidia "$T/sys/module/nvidia/drivers/pci:nvidia"
+	verb status
+	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nvidia$'
+	rm -r "$T/sys/module/nvidia"
 	# Something took the audio function back since.
 	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
 	verb status
 	expect_status 1
 	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel  claimed   snd_hda_intel snd_hda_intel  <- no longer on vfio-pci$'
 	expect_out '^1 device\(s\) claimed at boot are on another driver now.$'
-	expect_changed "$(dev 0000:01:00.1 driver)"
+	expect_changed "$(dev 0000:01:00.1 driver)" ./lib/modules/6.1.0-56-amd64/modules.alias
 	# Released on purpose: no complaint.
 	sed -i 's/^\(0000:01:00.1 .*\) claimed$/\1 released/' "$T/run/vfiopt/claimed"
 	verb status
