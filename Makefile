@@ -28,8 +28,10 @@ VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstri
 	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections
 
-SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c src/log.c \
-	src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c src/list.c src/pciids.c src/status.c src/release.c src/check.c src/boot.c src/util.c src/modalias.c
+SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c \
+	src/log.c src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c \
+	src/list.c src/pciids.c src/modalias.c src/status.c src/release.c src/check.c src/boot.c \
+	src/util.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 
@@ -43,6 +45,13 @@ vfiopt: $(OBJS)
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(VFIOPT_CFLAGS) -c -o $@ $<
+
+# setup and check look for the dracut module where it is installed: the
+# directory is compiled in, so what uses it is rebuilt when it changes.
+src/paths.stamp: FORCE
+	@echo '$(DRACUTMODULE)' | cmp -s - $@ || echo '$(DRACUTMODULE)' >$@
+src/setup-dracut.o src/check.o: src/paths.stamp
+FORCE:
 
 # Every test, the way CI runs them; ends with "N passed, N failed".  The
 # packages come first (as root they are installed), then the build: which
@@ -90,7 +99,16 @@ install: vfiopt
 	install -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 
+# Refused while setup's configuration is in place: add_dracutmodules naming
+# a module that is gone makes every dracut run fail, a kernel upgrade's too.
+# The softdeps that vfiopt 0.1 installed on the host go as well.
+SETUP_FILES = $(DESTDIR)/etc/dracut.conf.d/vfiopt.conf $(DESTDIR)/etc/default/grub.d/vfiopt.cfg
 uninstall:
+	@if grep -qs -e '^# Written by "vfiopt setup"' -e '^# vfiopt: claim passthrough' \
+		$(SETUP_FILES); then \
+		echo 'make uninstall: vfiopt setup is in place: run "vfiopt setup --undo --apply" first' >&2; \
+		exit 1; \
+	fi
 	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
 	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
@@ -98,8 +116,11 @@ uninstall:
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
 	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)
+	if grep -qs '^# vfiopt: load vfio-pci before' $(DESTDIR)/lib/modprobe.d/vfiopt.conf; then \
+		rm -f $(DESTDIR)/lib/modprobe.d/vfiopt.conf; \
+	fi
 
 clean:
-	rm -f vfiopt $(OBJS) tests/fuzz/fuzz-cmdline tests/fuzz/fuzz-smoke
+	rm -f vfiopt $(OBJS) src/paths.stamp tests/fuzz/fuzz-cmdline tests/fuzz/fuzz-smoke
 
-.PHONY: all check demo bench fuzz install uninstall clean
+.PHONY: all check demo bench fuzz install uninstall clean FORCE

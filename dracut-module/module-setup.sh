@@ -19,16 +19,18 @@ _vfiopt_config() {
 
 # The host asks for vfiopt when its configuration for the next boot does:
 # /etc/vfiopt.conf, the GRUB snippet "vfiopt setup" writes, or vfiopt or
-# vfio-pci parameters in /etc/default/grub or /etc/kernel/cmdline.  Never
-# /proc/cmdline: that is this boot's, and after "vfiopt setup --undo" it
-# still names what the next boot no longer wants.  vfiopt_detect=no in
-# dracut.conf looks at vfiopt_config alone.
+# vfio-pci parameters in /etc/default/grub, its grub.d, or
+# /etc/kernel/cmdline (quoted or not).  Never /proc/cmdline: that is this
+# boot's, and after "vfiopt setup --undo" it still names what the next boot
+# no longer wants.  vfiopt_detect=no in dracut.conf looks at vfiopt_config
+# alone.
 _vfiopt_configured() {
     [[ -f "$dracutsysrootdir$(_vfiopt_config)" ]] && return 0
     [[ ${vfiopt_detect:-yes} == no ]] && return 1
     [[ -f "$dracutsysrootdir/etc/default/grub.d/vfiopt.cfg" ]] && return 0
-    grep -qE '^[^#]*(^|[[:space:]"])(rd\.)?(vfiopt\.(ids|addrs)|vfio[-_]pci\.ids)=' \
-        "$dracutsysrootdir/etc/default/grub" "$dracutsysrootdir/etc/kernel/cmdline" 2>/dev/null
+    grep -qsE "^[^#]*(^|[[:space:]\"'=])(rd\.)?(vfiopt\.(ids|addrs)|vfio[-_]pci\.ids)=" \
+        "$dracutsysrootdir/etc/default/grub" "$dracutsysrootdir"/etc/default/grub.d/*.cfg \
+        "$dracutsysrootdir/etc/kernel/cmdline"
 }
 
 # called by dracut

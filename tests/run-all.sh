@@ -76,6 +76,18 @@ echo "# fuzz: the command line parser under ASan and UBSan"
 count < <(run_check "parser survives the corpus and 200000 generated inputs" \
 	tests/fuzz/fuzz-smoke tests/fuzz/corpus 200000)
 
+# While setup's file names the module, make uninstall refuses and removes
+# nothing: dracut would fail on every run without the module.
+uninstall_guarded() { # DEST
+	mkdir -p "$1/etc/dracut.conf.d" &&
+		printf '# Written by "vfiopt setup": run it again\nadd_dracutmodules+=" vfiopt "\n' \
+			>"$1/etc/dracut.conf.d/vfiopt.conf" &&
+		! make -s uninstall DESTDIR="$1" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d \
+			2>/dev/null &&
+		[ -f "$1/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh" ] &&
+		rm -r "${1:?}/etc"
+}
+
 # make install into a staging root puts every file where it belongs, and
 # make uninstall takes all of them away again.
 install_roundtrip() {
@@ -86,6 +98,7 @@ install_roundtrip() {
 		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
 		grep -qx '_vfiopt_default_helper="/usr/sbin/vfiopt"' \
 			"$dest/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh" &&
+		uninstall_guarded "$dest" &&
 		make -s uninstall DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
 		[ -z "$(find "$dest" -type f)" ]
 	local rc=$?
