@@ -38,7 +38,7 @@ prepare() { # NAME STAGE CHECK-LABEL
 	local log=$work/prep-$1.log
 	system_disk "$work/$1.qcow2" || die "qemu-img failed"
 	system_boot "$log" "$work/$1.qcow2" "$2" || die "preparing '$1' did not finish: see $log.console"
-	report "$log" | grep -qx "RC $3 0 [0-9]*" || die "preparing '$1': $3 failed: $(report "$log" | grep '^OUT' | tail -n 5)"
+	report "$log" | grep -x "RC $3 0 [0-9]*" >/dev/null || die "preparing '$1': $3 failed: $(report "$log" | grep '^OUT' | tail -n 5)"
 }
 
 start=$SECONDS

@@ -62,7 +62,7 @@ EOF
 _system_key() {
 	{
 		declare -f _system_agent_unit _system_configure _system_disk_from \
-			_system_first_boot _system_build
+			_system_first_boot _system_build _system_qemu
 		echo "$SYSTEM_SUITE $SYSTEM_PACKAGES $SYSTEM_UUID $SYSTEM_DISK_MB"
 		cat "$_system_top/tests/system/guest/firstboot.sh"
 		mmdebstrap --version
@@ -110,13 +110,14 @@ _system_first_boot() {
 	local dir=$1 log=$1/firstboot.log
 	_system_qemu "$log" "$dir/disk.img" raw firstboot \
 		-kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
-		-append "root=UUID=$SYSTEM_UUID ro console=ttyS0,115200" || return 1
+		-append "root=UUID=$SYSTEM_UUID ro console=ttyS0,115200"
 	tr -d '\r' <"$log" >"$log.txt"
 	if ! grep -q '^FIRSTBOOT grub-install 0$' "$log.txt" ||
 		! grep -q '^FIRSTBOOT update-grub 0$' "$log.txt"; then
 		echo "system: the first boot did not install GRUB:" >&2
 		cat "$log.txt" >&2
 		tail -n 20 "$log.console" | tr -d '\r' >&2
+		cat "$log.qemu" >&2
 		return 1
 	fi
 }
@@ -143,6 +144,11 @@ _system_build() {
 
 system_image() {
 	local key dir tmp
+	# mmdebstrap's root mode, and files owned by root in the image.
+	if [ "$(id -u)" != 0 ]; then
+		echo "system: building the installed system needs root" >&2
+		return 1
+	fi
 	for tool in mmdebstrap sfdisk mke2fs qemu-img qemu-system-x86_64; do
 		command -v "$tool" >/dev/null || {
 			echo "system: $tool is missing (tests/deps.sh installs it)" >&2
@@ -161,8 +167,10 @@ system_image() {
 		touch "$tmp/.ready"
 		rm -rf "$dir"
 		mv "$tmp" "$dir" || return 1
-		# Some 1.5 GB each: keep the newest only.
-		find "$VFIOPT_CACHE/system" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +
+		# Some 1.5 GB each: keep the newest only, and another run's build
+		# under way (a build left by a killed run goes after two hours).
+		find "$VFIOPT_CACHE/system" -mindepth 1 -maxdepth 1 ! -name "$key" \
+			\( ! -name '.build.*' -o -mmin +120 \) -exec rm -rf {} +
 	fi
 	SYSTEM_DIR=$dir
 	SYSTEM_IMAGE=$dir/disk.img
@@ -197,21 +205,26 @@ system_disk() {
 # q35 with Intel's IOMMU.  The console (ttyS0) goes through FIFOs at
 # LOG.serial.{in,out}, read into LOG.console; the report (ttyS1) into LOG.
 _system_qemu() {
-	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max fd
+	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max keep
 	shift 4
 	[ "${SYSTEM_ACCEL:-tcg}" = kvm ] && cpu=host
 	rm -f "$log" "$log.console" "$fifo.in" "$fifo.out"
 	mkfifo "$fifo.in" "$fifo.out" || return 1
+	# Both ends held open here (O_RDWR never blocks on a FIFO): the reader
+	# starts at once and ends when this side closes, whether QEMU opened
+	# the console or not; keys written never block, whether QEMU still
+	# reads or not.
+	exec {keep}<>"$fifo.out" {SYSTEM_KEYS}<>"$fifo.in"
 	cat "$fifo.out" >"$log.console" &
 	SYSTEM_READER=$!
 	timeout "$SYSTEM_TIMEOUT" qemu-system-x86_64 \
 		-machine q35,kernel-irqchip=split -accel "${SYSTEM_ACCEL:-tcg}" -cpu "$cpu" -smp 2 \
 		-m "$SYSTEM_MEM" -device intel-iommu,intremap=on -nodefaults -display none -no-reboot \
-		-serial "pipe:$fifo" -serial "file:$log" \
+		-serial "pipe:$(_system_opt "$fifo")" -serial "file:$(_system_opt "$log")" \
 		-fw_cfg "name=opt/vfiopt/stage,string=$stage" \
-		-drive "file=$disk,format=$format,if=none,id=sys,cache=unsafe" \
+		-drive "file=$(_system_opt "$disk"),format=$format,if=none,id=sys,cache=unsafe" \
 		-device virtio-blk-pci,drive=sys,bus=pcie.0,addr=0x2 \
-		-fsdev "local,id=src,path=$_system_top,security_model=none,readonly=on" \
+		-fsdev "local,id=src,path=$(_system_opt "$_system_top"),security_model=none,readonly=on" \
 		-device virtio-9p-pci,fsdev=src,mount_tag=vfioptsrc,bus=pcie.0,addr=0x3 \
 		-device VGA,bus=pcie.0,addr=0x6.0,multifunction=on \
 		-device ich9-intel-hda,bus=pcie.0,addr=0x6.1 \
@@ -221,17 +234,19 @@ _system_qemu() {
 		"$@" >"$log.qemu" 2>&1 &
 	SYSTEM_QEMU=$!
 	if [ -n "${SYSTEM_MENU_DOWN:-}" ]; then
-		_system_grub_edit "$log.console" "$fifo.in" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS" ||
+		_system_grub_edit "$log.console" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS" ||
 			echo "GRUB-EDIT-FAILED" >>"$log.qemu"
 	fi
 	wait "$SYSTEM_QEMU"
-	# A QEMU that never opened the FIFO leaves its reader waiting for a
-	# writer: be one for a moment (O_RDWR on a FIFO does not block).
-	exec {fd}<>"$fifo.out"
-	exec {fd}>&-
+	exec {keep}>&- {SYSTEM_KEYS}>&-
 	wait "$SYSTEM_READER"
 	rm -f "$fifo.in" "$fifo.out"
 	grep -q '^VFIOPT-REPORT-END' "$log"
+}
+
+# A value inside a QEMU option: commas doubled.
+_system_opt() {
+	printf '%s' "${1//,/,,}"
 }
 
 # _system_wait_for FILE STRING SECONDS
@@ -249,14 +264,14 @@ _system_wait_for() {
 # default entry, Ctrl-N DOWN times to its linux line, Ctrl-E to the end of
 # it, the words, Ctrl-X to boot.
 _system_grub_edit() {
-	local console=$1 in=$2 down=$3 words=$4 i
+	local console=$1 down=$2 words=$3 i
 	_system_wait_for "$console" "Press enter to boot the selected OS" 300 || return 1
-	printf e >"$in"
+	printf e >&"$SYSTEM_KEYS"
 	_system_wait_for "$console" "Minimum Emacs-like screen editing is supported" 30 || return 1
 	for ((i = 0; i < down; i++)); do
-		printf '\016' >"$in"
+		printf '\016' >&"$SYSTEM_KEYS"
 	done
-	printf '\005 %s\030' "$words" >"$in"
+	printf '\005 %s\030' "$words" >&"$SYSTEM_KEYS"
 }
 
 # system_boot LOG DISK STAGE [DOWN WORDS]: boot the disk through GRUB and

@@ -21,6 +21,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
 logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs}
 last=${1:-undone}
+# The guest installs this tree's build: it has no compiler of its own.
+make -s -C "$top" vfiopt >&2 || exit 1
 trap 'rm -rf "$work"' EXIT
 rm -rf "$logs"
 mkdir -p "$logs" || exit 1
@@ -152,8 +154,10 @@ test_stock() {
 	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
 	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
 	expect_nics_untouched "$LOG"
-	# bochs-drm did bind it, and said so: the race the claim must win is real.
+	# bochs-drm did bind it, and said so, and snd_hda_intel made a sound
+	# card of the audio function: the race the claim must win is real.
 	expect_report "$LOG" "^KLOG .*bochs-drm.*$GPU"
+	expect_report "$LOG" "^SOUND card[0-9]+ $GPU_AUDIO\$"
 	expect_no_report "$LOG" '^RECORD '
 	# check names what is missing, with its fix.
 	expect_rc "$LOG" check 1
@@ -230,9 +234,11 @@ test_claimed() {
 	expect_dev "$LOG" "$GPU_AUDIO" vfio-pci vfio-pci
 	expect_nics_untouched "$LOG"
 	# Neither host driver ever had the devices: the kernel log says nothing
-	# of them binding, although udev loaded both modules.
+	# of bochs-drm binding, there is no sound card, and the claim found no
+	# driver to unbind ("-" before it), although udev loaded both modules.
 	expect_no_report "$LOG" "^KLOG .*bochs-drm.*$GPU"
 	expect_no_report "$LOG" "^KLOG .*(snd_hda_intel $GPU_AUDIO|$GPU_AUDIO.*snd_hda)"
+	expect_no_report "$LOG" '^SOUND '
 	expect_report "$LOG" "^KLOG vfiopt: $GPU \\[1234:1111\\] claimed by vfio-pci\$"
 	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - claimed\$"
 	expect_report "$LOG" "^RECORD $GPU_AUDIO 8086:293e companion - claimed\$"
@@ -323,6 +329,7 @@ test_undone() {
 	expect_nics_untouched "$LOG"
 	[ -n "$(tagged "$LOG" GRUB)" ] || tap_fail "the guest listed no linux line of grub.cfg"
 	expect_no_report "$LOG" '^GRUB .*vfiopt'
+	expect_report "$LOG" '^GRUB-VFIOPT 0$'
 	expect_rc "$LOG" lsinitrd-undone 0
 	expect_no_report "$LOG" '^INITRD undone .*vfiopt'
 	# What update-grub and dracut regenerate aside, not a byte of /etc or

@@ -52,15 +52,21 @@ sums() { # TAG
 	find /etc /boot -xdev -type d -printf "DIR $1 %p\n" | sort
 }
 
-# The kernel's words about vfiopt and the stand-in GPU and its audio.
+# The kernel's words about vfiopt and the stand-in GPU and its audio, and
+# the sound cards: snd_hda_intel makes one for each controller it drives.
 klog() {
-	dmesg | grep -E 'vfiopt|bochs|snd_hda_intel|0000:00:06\.' | sed 's/^\[[ 0-9.]*\] //; s/^/KLOG /'
+	dmesg | grep -E 'vfiopt|bochs|snd_hda|hdaudio|0000:00:06\.' |
+		sed 's/^\[[ 0-9.]*\] //; s/^/KLOG /'
+	for card in /sys/class/sound/card*; do
+		[ -e "$card" ] && echo "SOUND ${card##*/} $(basename "$(readlink -f "$card/device")")"
+	done
 }
 
 # The linux lines of grub.cfg, and how many lines of the default entry come
 # before its linux line: the Ctrl-N presses that reach it in GRUB's editor.
 grubcfg() {
 	sed -n 's/^[[:space:]]*linux[[:space:]]/GRUB linux /p' /boot/grub/grub.cfg
+	echo "GRUB-VFIOPT $(grep -c vfiopt /boot/grub/grub.cfg)"
 	awk '/^menuentry / { inside = 1; n = 0; next }
 		inside && /^[[:space:]]*linux[[:space:]]/ { print "GRUBEDIT " n; exit }
 		inside { n++ }' /boot/grub/grub.cfg
