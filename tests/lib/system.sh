@@ -215,7 +215,8 @@ _system_qemu() {
 	# the console or not; keys written never block, whether QEMU still
 	# reads or not.
 	exec {keep}<>"$fifo.out" {SYSTEM_KEYS}<>"$fifo.in"
-	cat "$fifo.out" >"$log.console" &
+	# Neither child inherits them: the reader's EOF waits for every writer.
+	cat "$fifo.out" >"$log.console" {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_READER=$!
 	timeout "$SYSTEM_TIMEOUT" qemu-system-x86_64 \
 		-machine q35,kernel-irqchip=split -accel "${SYSTEM_ACCEL:-tcg}" -cpu "$cpu" -smp 2 \
@@ -231,7 +232,7 @@ _system_qemu() {
 		-audiodev none,id=snd -device hda-duplex,audiodev=snd \
 		-device e1000,bus=pcie.0,addr=0x7 -device e1000,bus=pcie.0,addr=0x8 \
 		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1c,chassis=1 -device e1000e,bus=rp1 \
-		"$@" >"$log.qemu" 2>&1 &
+		"$@" >"$log.qemu" 2>&1 {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_QEMU=$!
 	if [ -n "${SYSTEM_MENU_DOWN:-}" ]; then
 		_system_grub_edit "$log.console" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS" ||
