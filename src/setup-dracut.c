@@ -15,10 +15,19 @@
 #define DRACUT "/usr/bin/dracut"
 #define DRACUT_SNIPPET "etc/dracut.conf.d/vfiopt.conf"
 
+/*
+ * dracut sources this file with bash.  It stops on an add_dracutmodules
+ * entry it cannot find, so the line only counts while the module is
+ * there: removing the package (or make uninstall) must not break the next
+ * dracut run, a kernel upgrade's included.
+ */
 static const char dracut_snippet[] = SETUP_HEADER
 	"# The helper does nothing unless vfiopt.ids=, vfiopt.addrs=, vfio-pci.ids=\n"
-	"# or /etc/vfiopt.conf selects devices.\n"
-	"add_dracutmodules+=\" vfiopt \"\n";
+	"# or /etc/vfiopt.conf selects devices.  Only while the module is installed:\n"
+	"# dracut stops on a module it cannot find.\n"
+	"if [ -e " DRACUT_MODULE_SETUP " ]; then\n"
+	"\tadd_dracutmodules+=\" vfiopt \"\n"
+	"fi\n";
 
 static bool dracut_detect(int rootfd)
 {

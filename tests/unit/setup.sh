@@ -18,8 +18,11 @@ HEADER='# Written by "vfiopt setup": run it again to change this file,
 # "vfiopt setup --undo" to remove it.'
 DRACUT_SNIPPET="$HEADER
 # The helper does nothing unless vfiopt.ids=, vfiopt.addrs=, vfio-pci.ids=
-# or /etc/vfiopt.conf selects devices.
-add_dracutmodules+=\" vfiopt \""
+# or /etc/vfiopt.conf selects devices.  Only while the module is installed:
+# dracut stops on a module it cannot find.
+if [ -e /$MODULE ]; then
+	add_dracutmodules+=\" vfiopt \"
+fi"
 
 vsetup() {
 	"$VFIOPT" setup --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
@@ -297,6 +300,22 @@ then reboot."
 then reboot."
 }
 
+# dracut sources the file: the module is added while it is installed, and
+# only then.
+test_dracut_snippet_sourced() {
+	setup_installed
+	vsetup --ids 10de:1b80
+	# The module's path, moved under the fake root.
+	sed "s|/$MODULE|$T/$MODULE|" "$T/$DRACUT" >"$T.snippet"
+	# shellcheck disable=SC2016 # for the inner bash
+	expect_eq "add_dracutmodules, module installed" \
+		"$(bash -c 'add_dracutmodules=""; . "$1"; echo "[$add_dracutmodules]"' _ "$T.snippet")" "[ vfiopt ]"
+	rm "$T/$MODULE"
+	# shellcheck disable=SC2016 # for the inner bash
+	expect_eq "add_dracutmodules, module removed" \
+		"$(bash -c 'add_dracutmodules=""; . "$1"; echo "[$add_dracutmodules]"' _ "$T.snippet")" "[]"
+}
+
 test_claim_reads_what_setup_wrote() {
 	local line
 	setup_installed
@@ -318,4 +337,5 @@ run_test "setup: a file it did not write is never replaced nor removed" test_not
 run_test "setup: a second run changes nothing; files replaced by rename" test_idempotent
 run_test "setup: the commands printed for the system found" test_next_steps
 run_test "setup --undo: removes what setup wrote, and only that" test_undo
+run_test "setup: the dracut file adds the module only while it is installed" test_dracut_snippet_sourced
 run_test "setup: what it writes is what claim reads" test_claim_reads_what_setup_wrote
