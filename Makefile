@@ -3,7 +3,9 @@
 # Distributions override PREFIX, DESTDIR, CC, CFLAGS and LDFLAGS as usual;
 # the warnings and the static link the project needs are added on top.
 
-VERSION = 0.1
+# The version lives in debian/changelog, as for any native Debian package;
+# the binary, the tarball and the RPM spec take it from there.
+VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -26,7 +28,7 @@ VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstri
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"' \
 	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"'
-VFIOPT_LDFLAGS = -static -Wl,--gc-sections
+VFIOPT_LDFLAGS = -static -Wl,--gc-sections -Wl,--build-id
 
 SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c \
 	src/log.c src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c \
@@ -51,6 +53,7 @@ src/%.o: src/%.c $(HDRS)
 src/paths.stamp: FORCE
 	@echo '$(DRACUTMODULE)' | cmp -s - $@ || echo '$(DRACUTMODULE)' >$@
 src/setup-dracut.o src/check.o: src/paths.stamp
+src/main.o: debian/changelog
 FORCE:
 
 # Every test, the way CI runs them; ends with "N passed, N failed".  The
@@ -90,7 +93,10 @@ tests/fuzz/fuzz-smoke: tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
 install: vfiopt
 	install -D -m 0755 vfiopt $(DESTDIR)$(SBINDIR)/vfiopt
 	install -m 0755 conf/passthrough_boot.sh $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
-	install -D -m 0644 docs/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	install -d $(DESTDIR)$(MANDIR)/man8
+	sed 's/@VERSION@/$(VERSION)/' docs/vfiopt.8 >$(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	ln -sf vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8
 	install -d $(DESTDIR)$(DRACUTMODULE)
 	sed 's|@SBINDIR@|$(SBINDIR)|' dracut-module/module-setup.sh \
 		>$(DESTDIR)$(DRACUTMODULE)/module-setup.sh
@@ -110,7 +116,7 @@ uninstall:
 		exit 1; \
 	fi
 	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
-	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8
+	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
@@ -120,7 +126,40 @@ uninstall:
 		rm -f $(DESTDIR)/lib/modprobe.d/vfiopt.conf; \
 	fi
 
+# The source tarball (what git tracks, and the RPM spec with its version),
+# and the two packages built from it in build/.
+DISTNAME = vfiopt-$(VERSION)
+# What git tracks; in a tree without git (a tarball's), every file but what
+# the build and the tests make, which .gitignore names.
+DIST_FILES = { git ls-files -z 2>/dev/null || find . -path ./.git -prune -o -path ./build -prune \
+	-o -path './tests/*/logs' -prune -o ! -type d ! -name '*.o' ! -path ./vfiopt \
+	! -path ./src/paths.stamp ! -path './tests/fuzz/fuzz-*' -printf '%P\0'; }
+dist:
+	@[ -n "$(VERSION)" ] || { echo "make dist: no version in debian/changelog" >&2; exit 1; }
+	rm -rf build/dist
+	mkdir -p build/dist/$(DISTNAME)
+	$(DIST_FILES) | tar --null -T - -cf - | tar -xf - -C build/dist/$(DISTNAME)
+	sed 's/@VERSION@/$(VERSION)/' vfiopt.spec.in >build/dist/$(DISTNAME)/vfiopt.spec
+	tar -C build/dist --sort=name --owner=0 --group=0 --numeric-owner \
+		--mtime="$$(git log -1 --format=@%ct 2>/dev/null || echo @0)" \
+		-czf build/$(DISTNAME).tar.gz $(DISTNAME)
+
+deb: dist
+	rm -rf build/deb
+	mkdir -p build/deb
+	tar -C build/deb -xzf build/$(DISTNAME).tar.gz
+	cd build/deb/$(DISTNAME) && dpkg-buildpackage -us -uc -b
+
+rpm: dist
+	rm -rf build/rpm
+	mkdir -p build/rpm/SOURCES build/rpm/SPECS
+	cp build/$(DISTNAME).tar.gz build/rpm/SOURCES/
+	cp build/dist/$(DISTNAME)/vfiopt.spec build/rpm/SPECS/
+	rpmbuild -bb --nodeps --define "_topdir $(CURDIR)/build/rpm" --define "_buildshell /bin/bash" \
+		build/rpm/SPECS/vfiopt.spec
+
 clean:
 	rm -f vfiopt $(OBJS) src/paths.stamp tests/fuzz/fuzz-cmdline tests/fuzz/fuzz-smoke
+	rm -rf build
 
-.PHONY: all check demo bench fuzz install uninstall clean FORCE
+.PHONY: all check demo bench fuzz install uninstall dist deb rpm clean FORCE

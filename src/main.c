@@ -7,7 +7,7 @@
 #include "verbs.h"
 
 #ifndef VERSION
-#define VERSION "0.1"
+#error "VERSION comes from the Makefile, which reads it from debian/changelog"
 #endif
 
 static const struct verb {
