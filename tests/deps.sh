@@ -10,10 +10,12 @@
 #   kernels         ca-certificates (apt-get download)
 #   QEMU boots      qemu-system-x86 qemu-utils busybox-static e2fsprogs
 #   installed sys.  mmdebstrap fdisk (sfdisk)
+#   packages        debhelper dpkg-dev lintian rpm rpmlint
 set -u
 PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio
 	dracut-core systemd udev kmod binutils ca-certificates
-	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk"
+	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk
+	debhelper dpkg-dev lintian rpm rpmlint"
 
 missing() {
 	local p

@@ -50,7 +50,7 @@ run_check() {
 }
 
 shell_files() {
-	find . -path ./.git -prune -o -path ./tests/trees -prune -o -type f -print | sort |
+	find . -path ./.git -prune -o -path ./tests/trees -prune -o -path ./build -prune -o -type f -print | sort |
 		while read -r f; do
 			head -c 64 "$f" | grep -qE '^#!.*(ba)?sh|^# shellcheck shell=' && echo "$f"
 		done
@@ -111,6 +111,9 @@ suite "the initramfs suite" tests/initramfs/run.sh
 
 echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
 suite "the boot suite" tests/boot/run.sh
+
+echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
+suite "the packages suite" tests/packages/run.sh
 
 echo "# system: a Debian 12 system installed from Debian's archive, booted through its GRUB"
 suite "the installed-system suite" tests/system/run.sh

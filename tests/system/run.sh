@@ -9,7 +9,7 @@
 # reported.  The serial logs of the last run stay in tests/system/logs/.
 #
 # tests/system/run.sh [LAST]: stop after the test named LAST (image, stock,
-# refusals, setup, claimed, release, addrs, rescue, undone).
+# refusals, setup, claimed, release, addrs, rescue, undone, purge).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/tap.sh
@@ -20,12 +20,22 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/system.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
 logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs}
-last=${1:-undone}
-# The guest installs this tree's build: it has no compiler of its own.
-make -s -C "$top" vfiopt >&2 || exit 1
+last=${1:-purge}
 trap 'rm -rf "$work"' EXIT
 rm -rf "$logs"
 mkdir -p "$logs" || exit 1
+
+# The guest installs this tree's package (make deb): it has no compiler of
+# its own.  Built again when a tracked file is newer than it.
+deb=$(find "$top/build/deb" -maxdepth 1 -name 'vfiopt_*.deb' 2>/dev/null | head -n 1)
+if [ -z "$deb" ] ||
+	[ -n "$(cd "$top" && git ls-files -z | xargs -0 find -L -newer "$deb" | head -n 1)" ]; then
+	if ! make -s -C "$top" deb >"$work/deb.log" 2>&1; then
+		echo "not ok - make deb failed"
+		tail -n 20 "$work/deb.log" | sed 's/^/#   /'
+		exit 1
+	fi
+fi
 
 GPU=0000:00:06.0
 GPU_AUDIO=0000:00:06.1
@@ -147,10 +157,14 @@ test_image() {
 	}
 }
 
-# 1. Stock: vfiopt installed with make install, not set up yet.
+# 1. Stock: vfiopt installed from its .deb with apt, not set up yet.
 test_stock() {
 	boot stock stock || return
 	expect_rc "$LOG" install 0
+	# As Debian's packages of dracut modules do, the install has dracut
+	# rebuild the images: without a setup the module stays out of them.
+	expect_out "$LOG" install '^Setting up vfiopt '
+	expect_out "$LOG" install '^Processing triggers for dracut'
 	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
 	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
 	expect_nics_untouched "$LOG"
@@ -339,6 +353,28 @@ test_undone() {
 	point_at_logs_on_failure
 }
 
+# 9. The package goes, with --purge: what setup wrote goes with it (and the
+#    next grub.cfg has none of its words), and nothing else of vfiopt stays.
+test_purge() {
+	[ -f "$logs/undone.log" ] || return
+	LOG=$logs/undone.log
+	expect_rc "$LOG" setup-again 0
+	expect_report "$LOG" '^GRUB-VFIOPT-BEFORE-PURGE [1-9]'
+	expect_rc "$LOG" purge 0
+	expect_out "$LOG" purge '^Purging configuration files for vfiopt '
+	expect_out "$LOG" purge '^Processing triggers for dracut'
+	expect_report "$LOG" '^DPKG dpkg-query: no packages found matching vfiopt$'
+	expect_no_report "$LOG" '^LEFT '
+	expect_rc "$LOG" lsinitrd-purged 0
+	expect_no_report "$LOG" '^INITRD purged '
+	expect_eq "lines of grub.cfg that say vfiopt" "$(tagged "$LOG" GRUB-VFIOPT | tail -n 1)" 0
+	# Not a byte of /etc or /boot differs from before the package came,
+	# but for the initramfs that dracut rebuilt.
+	expect_same_files "the package and its purge" "$logs/stock.log" preinstall "$LOG" purged \
+		'^SUM +[0-9a-f]{64} /boot/initrd\.img-'
+	point_at_logs_on_failure
+}
+
 # step NAME DESCRIPTION: run test_NAME, and stop after it when it is LAST.
 step() {
 	run_test "system: $2" "test_$1"
@@ -354,3 +390,4 @@ step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed
 step addrs "setup --addrs: exactly the second of two identical e1000"
 step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
 step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
+step purge "apt-get remove --purge: nothing of vfiopt left, setup's files and grub.cfg's words included"

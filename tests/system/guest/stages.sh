@@ -15,6 +15,7 @@
 
 SRC=/run/vfiopt-src
 OUT=/run/vfiopt-rig.out
+export DEBIAN_FRONTEND=noninteractive
 
 # run LABEL COMMAND...: its output and status, whatever they are.
 # The seconds it took follow the status, for whoever wonders where the time went.
@@ -92,9 +93,16 @@ basics() {
 	record
 }
 
-# A fresh Debian system: vfiopt installed as a user installs it, then set up.
+# The .deb that the host's make deb built, in the shared tree.
+deb() {
+	ls "$SRC"/build/deb/vfiopt_*.deb
+}
+
+# A fresh Debian system: vfiopt installed from its package with apt, as a
+# user installs it, then set up.
 stage_stock() {
-	run install make -C "$SRC" install PREFIX=/usr
+	sums preinstall
+	run install apt-get install -y "$(deb)"
 	basics
 	run check vfiopt check
 	sums before
@@ -149,12 +157,23 @@ stage_rescue() {
 }
 
 # After the undo: the host drivers again, and /etc and /boot as before.
+# Then the package goes, purged, with a setup in place that update-grub put
+# into grub.cfg: the purge takes setup's files and that too.
 stage_undone() {
 	basics
 	grubcfg
 	initrd undone
 	run check vfiopt check
 	sums undone
+	run setup-again vfiopt setup --ids 1234:1111
+	run update-grub update-grub
+	echo "GRUB-VFIOPT-BEFORE-PURGE $(grep -c vfiopt /boot/grub/grub.cfg)"
+	run purge apt-get remove --purge -y vfiopt
+	echo "DPKG $(dpkg-query -W -f '${Status}' vfiopt 2>&1)"
+	find / -xdev -name '*vfiopt*' -print | sed 's/^/LEFT /'
+	grubcfg
+	initrd purged
+	sums purged
 }
 
 # make bench: the same system with and without the early claim (both
