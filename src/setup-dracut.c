@@ -47,7 +47,7 @@ static int dracut_ready(int rootfd)
 			DRACUT_MODULE_SETUP);
 		return -ENOENT;
 	}
-	return setup_may_write(rootfd, DRACUT_SNIPPET);
+	return setup_may_write(rootfd, DRACUT_SNIPPET, "dracut's package ships it");
 }
 
 static int dracut_write(int rootfd, const char *words)

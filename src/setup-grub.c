@@ -61,7 +61,7 @@ static int grub_ready(int rootfd)
 			scripts[i]);
 		return -ENOTSUP;
 	}
-	return setup_may_write(rootfd, GRUB_SNIPPET);
+	return setup_may_write(rootfd, GRUB_SNIPPET, "Debian's grub2-common ships it");
 }
 
 static int grub_write(int rootfd, const char *words)

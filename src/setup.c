@@ -99,10 +99,10 @@ static int owned(int rootfd, const char *path)
 
 /*
  * Whether setup may write @path: its directory is there (setup makes none,
- * so that --undo leaves /etc as it was) and the file is absent or ours.
- * 0, or -errno after saying why.
+ * so that --undo leaves /etc as it was; @whose_dir says who makes it) and
+ * the file is absent or ours.  0, or -errno after saying why.
  */
-int setup_may_write(int rootfd, const char *path)
+int setup_may_write(int rootfd, const char *path, const char *whose_dir)
 {
 	char dir[PATH_BUF_MAX];
 	const char *slash;
@@ -112,9 +112,7 @@ int setup_may_write(int rootfd, const char *path)
 	slash = strrchr(path, '/');
 	if (slash && path_join(dir, sizeof(dir), "%.*s", (int)(slash - path), path) == 0 &&
 	    !setup_exists(rootfd, dir, F_OK)) {
-		fprintf(stderr, "vfiopt setup: /%s does not exist: is this %s?\n", dir,
-			strncmp(dir, "etc/dracut", 10) == 0 ? "dracut installed"
-							    : "Debian's GRUB, which reads it");
+		fprintf(stderr, "vfiopt setup: /%s does not exist (%s)\n", dir, whose_dir);
 		return -ENOENT;
 	}
 	r = owned(rootfd, path);

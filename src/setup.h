@@ -43,7 +43,7 @@ extern const struct setup_backend setup_grub;
 extern const struct setup_backend setup_dracut;
 
 bool setup_exists(int rootfd, const char *path, int mode);
-int setup_may_write(int rootfd, const char *path);
+int setup_may_write(int rootfd, const char *path, const char *whose_dir);
 int setup_write_owned(int rootfd, const char *path, const char *content);
 int setup_remove_owned(int rootfd, const char *path);
 
