@@ -1,20 +1,25 @@
 # shellcheck shell=bash
 # The installed-system rig: a real Debian 12 system built from Debian's
-# archive with mmdebstrap (Debian's kernel, systemd, dracut, GRUB for BIOS),
+# archive with mmdebstrap (Debian's kernel, systemd, an initramfs generator,
+# GRUB for BIOS),
 # on a raw disk with one MBR partition, that installed its own GRUB on a
 # first boot and is then booted only through that GRUB, under QEMU, on the
 # stand-in hardware of the boot rig.  Sourced, never run.
 #
-# The image is cached under $VFIOPT_CACHE/system, keyed by what went into
-# it (this file, the first boot's steps, the packages' versions), and never
-# written after: each scenario boots a qcow2 overlay of it.  vfiopt is not
-# in the image; the guest installs it from the project tree with make
-# install, as a user does.
+# SYSTEM_GENERATOR chooses the initramfs generator it is installed with:
+# dracut, set to host-only images as its users run it, or initramfs-tools,
+# Debian's default, left as Debian ships it (MODULES=most).
+#
+# The image is cached under $VFIOPT_CACHE/system/$SYSTEM_GENERATOR, keyed
+# by what went into it (this file, the first boot's steps, the packages'
+# versions), and never written after: each scenario boots a qcow2 overlay
+# of it.  vfiopt is not in the image; the guest installs it from the
+# project's package, as a user does.
 #
 # What runs in the guest comes from the host on every boot: the project
-# tree, shared read-only over 9p (tag vfioptsrc), and the name of the stage
+# tree, shared read-only over 9p (tag testrigsrc), and the name of the stage
 # to run, in QEMU's fw_cfg (opt/vfiopt/stage).  The image's one addition for
-# the rig, vfiopt-rig.service, mounts the tree and runs
+# the rig, testrig.service, mounts the tree and runs
 # tests/system/guest/run.sh, which writes its report to the second serial
 # port (ttyS1: nothing else writes there) and powers off.
 #
@@ -25,9 +30,17 @@
 #                              edit the entry at GRUB's menu first
 
 SYSTEM_SUITE=bookworm
-# Debian's kernel and boot chain; make for "make install"; zstd for the
-# compression the system's dracut is set to.
-SYSTEM_PACKAGES="linux-image-amd64 systemd-sysv udev dracut grub-pc kmod pciutils zstd make"
+SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut}
+case $SYSTEM_GENERATOR in
+dracut | initramfs-tools) ;;
+*)
+	echo "system: SYSTEM_GENERATOR is dracut or initramfs-tools, not $SYSTEM_GENERATOR" >&2
+	exit 2
+	;;
+esac
+# Debian's kernel and boot chain; make for "make install" (the benchmark);
+# zstd for the compression both generators use here.
+SYSTEM_PACKAGES="linux-image-amd64 systemd-sysv udev $SYSTEM_GENERATOR grub-pc kmod pciutils zstd make"
 SYSTEM_UUID=5a1d0f1e-9d2b-4c8e-8f0a-7f3b6a1f0a11
 SYSTEM_DISK_MB=4096
 SYSTEM_MEM=${SYSTEM_MEM:-1024}
@@ -50,7 +63,7 @@ StandardInput=null
 StandardOutput=tty
 StandardError=tty
 TTYPath=/dev/ttyS1
-ExecStart=/bin/sh -c 'modprobe -q 9pnet_virtio; mkdir -p /run/vfiopt-src && mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=262144 vfioptsrc /run/vfiopt-src && exec /bin/sh /run/vfiopt-src/tests/system/guest/run.sh'
+ExecStart=/bin/sh -c 'modprobe -q 9pnet_virtio; mkdir -p /run/testrig-src && mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=262144 testrigsrc /run/testrig-src && exec /bin/sh /run/testrig-src/tests/system/guest/run.sh'
 
 [Install]
 WantedBy=multi-user.target
@@ -63,7 +76,7 @@ _system_key() {
 	{
 		declare -f _system_agent_unit _system_configure _system_disk_from \
 			_system_first_boot _system_build _system_qemu
-		echo "$SYSTEM_SUITE $SYSTEM_PACKAGES $SYSTEM_UUID $SYSTEM_DISK_MB"
+		echo "$SYSTEM_SUITE $SYSTEM_GENERATOR $SYSTEM_PACKAGES $SYSTEM_UUID $SYSTEM_DISK_MB"
 		cat "$_system_top/tests/system/guest/firstboot.sh"
 		mmdebstrap --version
 		# shellcheck disable=SC2086 # one word per package
@@ -72,8 +85,8 @@ _system_key() {
 }
 
 # The system as a user who runs it headless sets it up: root by UUID, GRUB
-# and the kernel on the serial console, dracut making host-only images
-# (zstd); then the rig's agent.
+# and the kernel on the serial console, dracut (when it is the generator)
+# making host-only images (zstd); then the rig's agent.
 _system_configure() {
 	local root=$1
 	echo "UUID=$SYSTEM_UUID / ext4 errors=remount-ro 0 1" >"$root/etc/fstab" || return 1
@@ -85,12 +98,14 @@ _system_configure() {
 		echo "system: /etc/default/grub is not what Debian ships" >&2
 		return 1
 	}
-	rm -f "$root/etc/dracut.conf.d/99-vfiopt-rig-build.conf"
-	printf '%s\n' '# This machine: initramfs images for this host only, compressed with zstd.' \
-		'hostonly="yes"' 'compress="zstd"' >"$root/etc/dracut.conf.d/10-local.conf"
-	_system_agent_unit >"$root/etc/systemd/system/vfiopt-rig.service"
-	ln -s /etc/systemd/system/vfiopt-rig.service \
-		"$root/etc/systemd/system/multi-user.target.wants/vfiopt-rig.service"
+	if [ "$SYSTEM_GENERATOR" = dracut ]; then
+		rm -f "$root/etc/dracut.conf.d/99-testrig-build.conf"
+		printf '%s\n' '# This machine: initramfs images for this host only, compressed with zstd.' \
+			'hostonly="yes"' 'compress="zstd"' >"$root/etc/dracut.conf.d/10-local.conf"
+	fi
+	_system_agent_unit >"$root/etc/systemd/system/testrig.service"
+	ln -s /etc/systemd/system/testrig.service \
+		"$root/etc/systemd/system/multi-user.target.wants/testrig.service"
 }
 
 # A raw disk with one bootable MBR partition at 1 MiB, filled from ROOT by
@@ -123,12 +138,14 @@ _system_first_boot() {
 }
 
 _system_build() {
-	local dir=$1 root=$1/rootfs
+	local dir=$1 root=$1/rootfs hook=()
 	# The first initramfs is built in a chroot: host-only there would
 	# describe the build machine.  Generic for it, then the system's own.
+	# (initramfs-tools' MODULES=most is generic already.)
 	# shellcheck disable=SC2016 # $1 is mmdebstrap's, in the hook's shell
-	mmdebstrap --variant=minbase --include="${SYSTEM_PACKAGES// /,}" \
-		--essential-hook='mkdir -p "$1/etc/dracut.conf.d" && echo hostonly=no >"$1/etc/dracut.conf.d/99-vfiopt-rig-build.conf"' \
+	[ "$SYSTEM_GENERATOR" = dracut ] &&
+		hook=(--essential-hook='mkdir -p "$1/etc/dracut.conf.d" && echo hostonly=no >"$1/etc/dracut.conf.d/99-testrig-build.conf"')
+	mmdebstrap --variant=minbase --include="${SYSTEM_PACKAGES// /,}" "${hook[@]}" \
 		"$SYSTEM_SUITE" "$root" >"$dir/mmdebstrap.log" 2>&1 || {
 		echo "system: mmdebstrap failed:" >&2
 		tail -n 20 "$dir/mmdebstrap.log" >&2
@@ -143,7 +160,7 @@ _system_build() {
 }
 
 system_image() {
-	local key dir tmp
+	local key cache dir tmp
 	# mmdebstrap's root mode, and files owned by root in the image.
 	if [ "$(id -u)" != 0 ]; then
 		echo "system: building the installed system needs root" >&2
@@ -156,10 +173,11 @@ system_image() {
 		}
 	done
 	key=$(_system_key)
-	dir=$VFIOPT_CACHE/system/$key
+	cache=$VFIOPT_CACHE/system/$SYSTEM_GENERATOR
+	dir=$cache/$key
 	if [ ! -f "$dir/.ready" ]; then
-		mkdir -p "$VFIOPT_CACHE/system" || return 1
-		tmp=$(mktemp -d "$VFIOPT_CACHE/system/.build.XXXXXX") || return 1
+		mkdir -p "$cache" || return 1
+		tmp=$(mktemp -d "$cache/.build.XXXXXX") || return 1
 		if ! _system_build "$tmp"; then
 			rm -rf "$tmp"
 			return 1
@@ -167,9 +185,12 @@ system_image() {
 		touch "$tmp/.ready"
 		rm -rf "$dir"
 		mv "$tmp" "$dir" || return 1
-		# Some 1.5 GB each: keep the newest only, and another run's build
-		# under way (a build left by a killed run goes after two hours).
-		find "$VFIOPT_CACHE/system" -mindepth 1 -maxdepth 1 ! -name "$key" \
+		# Some 1.5 GB each: keep the newest of each generator only, and
+		# another run's build under way (a build left by a killed run
+		# goes after two hours).  Images of the old layout go too.
+		find "$VFIOPT_CACHE/system" -mindepth 1 -maxdepth 1 -regextype posix-extended \
+			-regex '.*/[0-9a-f]{16}' -exec rm -rf {} +
+		find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" \
 			\( ! -name '.build.*' -o -mmin +120 \) -exec rm -rf {} +
 	fi
 	SYSTEM_DIR=$dir
@@ -226,7 +247,7 @@ _system_qemu() {
 		-drive "file=$(_system_opt "$disk"),format=$format,if=none,id=sys,cache=unsafe" \
 		-device virtio-blk-pci,drive=sys,bus=pcie.0,addr=0x2 \
 		-fsdev "local,id=src,path=$(_system_opt "$_system_top"),security_model=none,readonly=on" \
-		-device virtio-9p-pci,fsdev=src,mount_tag=vfioptsrc,bus=pcie.0,addr=0x3 \
+		-device virtio-9p-pci,fsdev=src,mount_tag=testrigsrc,bus=pcie.0,addr=0x3 \
 		-device VGA,bus=pcie.0,addr=0x6.0,multifunction=on \
 		-device ich9-intel-hda,bus=pcie.0,addr=0x6.1 \
 		-audiodev none,id=snd -device hda-duplex,audiodev=snd \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # shellcheck shell=dash
-# Run in the installed system by the rig's vfiopt-rig.service (see
+# Run in the installed system by the rig's testrig.service (see
 # tests/lib/system.sh), its output on ttyS1: the stage the host named in
 # QEMU's fw_cfg, between two markers, then power off.  Nothing here decides
 # pass or fail: the host reads the report and asserts on it.

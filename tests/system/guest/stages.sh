@@ -13,8 +13,8 @@
 # addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue -> (setup --undo)
 # undone.  Sourced by run.sh.
 
-SRC=/run/vfiopt-src
-OUT=/run/vfiopt-rig.out
+SRC=/run/testrig-src
+OUT=/run/testrig.out
 export DEBIAN_FRONTEND=noninteractive
 
 # run LABEL COMMAND...: its output and status, whatever they are.
