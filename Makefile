@@ -14,6 +14,8 @@ DATADIR ?= $(PREFIX)/share/vfiopt
 # dracut looks in its own directory whatever PREFIX is.
 DRACUTMODULESDIR ?= $(or $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null),/usr/lib/dracut/modules.d)
 DRACUTMODULE = $(DRACUTMODULESDIR)/90vfiopt
+# initramfs-tools reads its hooks and scripts from here and /etc only.
+INITRAMFSTOOLSDIR ?= /usr/share/initramfs-tools
 
 # A static helper runs in any initramfs.  musl makes it small; glibc works.
 ifeq ($(origin CC),default)
@@ -27,11 +29,14 @@ WERROR ?= -Werror
 VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"' \
-	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"'
+	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"' -DINITRAMFS_TOOLS_DIR='"$(INITRAMFSTOOLSDIR)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections -Wl,--build-id
 
 SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c \
 	src/log.c src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c \
+	src/setup-initramfs-tools.c src/setup-grub-default.c src/setup-kernel-cmdline.c \
+	src/setup-grubby.c \
+	src/cmdline-words.c \
 	src/list.c src/pciids.c src/modalias.c src/status.c src/release.c src/check.c src/boot.c \
 	src/util.c
 OBJS = $(SRCS:.c=.o)
@@ -48,11 +53,13 @@ vfiopt: $(OBJS)
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(VFIOPT_CFLAGS) -c -o $@ $<
 
-# setup and check look for the dracut module where it is installed: the
-# directory is compiled in, so what uses it is rebuilt when it changes.
+# setup and check look for the dracut module and the initramfs-tools hook
+# where they are installed: the directories are compiled in, so what uses
+# them is rebuilt when they change.
+PATHS = $(DRACUTMODULE) $(INITRAMFSTOOLSDIR)
 src/paths.stamp: FORCE
-	@echo '$(DRACUTMODULE)' | cmp -s - $@ || echo '$(DRACUTMODULE)' >$@
-src/setup-dracut.o src/check.o: src/paths.stamp
+	@echo '$(PATHS)' | cmp -s - $@ || echo '$(PATHS)' >$@
+src/setup-dracut.o src/setup-initramfs-tools.o src/check.o: src/paths.stamp
 src/main.o: debian/changelog
 FORCE:
 
@@ -104,6 +111,13 @@ install: vfiopt
 	install -m 0755 dracut-module/vfiopt-claim.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh
 	install -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
+	install -D -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DATADIR)/modprobe.d/vfiopt.conf
+	install -d $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top
+	sed -e 's|@SBINDIR@|$(SBINDIR)|' -e 's|@DATADIR@|$(DATADIR)|' initramfs-tools/hooks/vfiopt \
+		>$(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt
+	chmod 0755 $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt
+	install -m 0755 initramfs-tools/scripts/init-top/claim_vfiopt \
+		$(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/claim_vfiopt
 
 # Refused while setup's configuration is in place: add_dracutmodules naming
 # a module that is gone makes every dracut run fail, a kernel upgrade's too.
@@ -120,8 +134,10 @@ uninstall:
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
-	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
-	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt \
+		$(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/claim_vfiopt
+	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/modprobe.d/vfiopt.conf
+	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)/modprobe.d $(DESTDIR)$(DATADIR)
 	if grep -qs '^# vfiopt: load vfio-pci before' $(DESTDIR)/lib/modprobe.d/vfiopt.conf; then \
 		rm -f $(DESTDIR)/lib/modprobe.d/vfiopt.conf; \
 	fi

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "paths.h"
 #include "selection.h"
+#include "setup.h"
 #include "spawn.h"
 #include "sysfs.h"
 #include "util.h"
@@ -381,47 +382,72 @@ static bool set_up(struct check *c)
 	       exists(c, "etc/dracut.conf.d/vfiopt.conf") || exists(c, CONFIG_PATH);
 }
 
+/* A backend's (first) command that makes its configuration take effect, for a fix line. */
+static void backend_command(const struct setup_backend *b, int rootfd, char *buf, size_t size)
+{
+	struct setup_command cmds[SETUP_COMMANDS_MAX];
+	size_t len = 0, n = b->commands(rootfd, cmds, ARRAY_SIZE(cmds));
+	const char *const *argv;
+
+	buf[0] = '\0';
+	for (argv = cmds[0].argv; n && *argv; argv++) {
+		if (path_join(buf + len, size - len, "%s%s", len ? " " : "", *argv) < 0)
+			return;
+		len += strlen(buf + len);
+	}
+	if (n > 1)
+		path_join(buf + len, size - len, " (and %zu more)", n - 1);
+}
+
 static void check_initramfs(struct check *c)
 {
 	static char listing[1 << 20];
-	char image[256], path[512], lsinitrd[256];
-	const char *argv[] = { lsinitrd, path, NULL };
-	const char *rebuild = set_up(c) ? "dracut --regenerate-all --force"
-					: "vfiopt setup --ids VENDOR:DEVICE --apply (it adds the "
-					  "module and rebuilds the initramfs)";
+	char image[256], path[512], lister[256], rebuild[256];
+	const char *argv[] = { lister, path, NULL };
+	const struct setup_backend *gen = setup_initramfs_generator(c->sys.root);
+	const char *fix;
 
-	if (exists(c, root_relative(DRACUT_MODULE_SETUP)))
-		finding(c, "ok", NULL, "the dracut module is installed (%s)", DRACUT_MODULE_DIR);
+	if (!gen) {
+		finding(c, "fail", "apt-get install initramfs-tools (or dracut)",
+			"no initramfs generator that vfiopt knows (initramfs-tools, dracut)");
+		return;
+	}
+	backend_command(gen, c->sys.root, rebuild, sizeof(rebuild));
+	fix = set_up(c) ? rebuild
+			: "vfiopt setup --ids VENDOR:DEVICE --apply (it configures the boot "
+			  "and rebuilds the initramfs)";
+	if (exists(c, root_relative(gen->part)))
+		finding(c, "ok", NULL, "%s builds the initramfs; vfiopt's part is installed (%s)",
+			gen->name, gen->part);
 	else
-		finding(c, "fail", "make install (it puts the module in dracut's modules.d)",
-			"the dracut module vfiopt is not installed");
+		finding(c, "fail", "make install, or install the vfiopt package",
+			"%s builds the initramfs, and vfiopt's part is not installed (%s)",
+			gen->name, gen->part);
 	if (!c->kver[0])
 		return;
 	if (path_join(image, sizeof(image), "boot/initrd.img-%s", c->kver) < 0 || !exists(c, image))
 		path_join(image, sizeof(image), "boot/initramfs-%s.img", c->kver);
 	if (!exists(c, image)) {
-		finding(c, "warn", "dracut --regenerate-all --force", "no initramfs for %s",
-			c->kver);
+		finding(c, "warn", rebuild, "no initramfs for %s", c->kver);
 		return;
 	}
-	if (find_program("lsinitrd", lsinitrd, sizeof(lsinitrd)) < 0) {
-		finding(c, "warn", "apt-get install dracut-core",
-			"cannot look into /%s: no lsinitrd", image);
+	if (find_program(gen->lister, lister, sizeof(lister)) < 0) {
+		finding(c, "warn", NULL, "cannot look into /%s: no %s", image, gen->lister);
 		return;
 	}
-	/* lsinitrd is the host's; the image may be under --sysroot. */
+	/* The lister is the host's; the image may be under --sysroot. */
 	if (path_join(path, sizeof(path), "%s/%s", c->sysroot, image) < 0 ||
 	    run_capture(argv, listing, sizeof(listing), LSINITRD_TIMEOUT_MS) < 0) {
-		finding(c, "warn", NULL, "lsinitrd /%s failed", image);
+		finding(c, "warn", NULL, "%s /%s failed", gen->lister, image);
 		return;
 	}
-	if (strstr(listing, "usr/sbin/vfiopt") && strstr(listing, "pre-udev/05-vfiopt-claim.sh"))
+	if (strstr(listing, "usr/sbin/vfiopt") && strstr(listing, gen->claim_entry))
 		finding(c, "ok", NULL,
-			"/%s holds the vfiopt helper and its hook: the claim runs "
+			"/%s holds the vfiopt helper and its script: the claim runs "
 			"before udev",
 			image);
 	else
-		finding(c, "fail", rebuild, "/%s has no vfiopt: no early claim at boot", image);
+		finding(c, "fail", fix, "/%s has no vfiopt: no early claim at boot", image);
 }
 
 /* Room for every word setup can write (64 ids, 64 addresses) and some. */
@@ -460,47 +486,104 @@ static void selection_words(const char *line, char *out, size_t size)
 	}
 }
 
+/* The selection words of the lines of @text that start with @keyword. */
+struct next_boot {
+	unsigned int lines, selecting;
+	char words[SELECTION_WORDS_MAX];
+};
+
+static void scan_lines(const char *text, const char *keyword, struct next_boot *nb)
+{
+	static char found[SELECTION_WORDS_MAX];
+	size_t klen = strlen(keyword);
+	const char *line;
+
+	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		line += strspn(line, " \t");
+		if (strncmp(line, keyword, klen) != 0 || (line[klen] != ' ' && line[klen] != '\t'))
+			continue;
+		nb->lines++;
+		selection_words(line + klen, found, sizeof(found));
+		if (found[0] && !nb->selecting++)
+			memcpy(nb->words, found, sizeof(nb->words));
+	}
+}
+
+/* The options lines of the Boot Loader Specification entries in @dir. */
+static bool scan_entries(struct check *c, const char *dir, struct next_boot *nb)
+{
+	static char entry[1 << 14];
+	struct dirent *de;
+	DIR *d = opendir_at(c->sys.root, dir);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		char path[PATH_BUF_MAX];
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && strcmp(de->d_name + n - 5, ".conf") == 0 &&
+		    path_join(path, sizeof(path), "%s/%s", dir, de->d_name) == 0 &&
+		    read_file_at(c->sys.root, path, entry, sizeof(entry)) > 0)
+			scan_lines(entry, "options", nb);
+	}
+	closedir(d);
+	return nb->lines > 0;
+}
+
 /*
- * What the next boot gets from GRUB: the selection on the linux lines of
- * grub.cfg, which update-grub makes from setup's snippet.
+ * What the next boot gets: the selection on the linux lines of GRUB's
+ * grub.cfg, which update-grub makes from setup's snippet, or on the
+ * options lines of the boot loader entries (systemd-boot's, written by
+ * kernel-install; Fedora's, edited by grubby).
  */
 static void check_next_boot(struct check *c)
 {
 	static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg" };
-	static char cfg[1 << 18], now[CMDLINE_MAX];
-	static char words[SELECTION_WORDS_MAX], found[SELECTION_WORDS_MAX],
-		current[SELECTION_WORDS_MAX];
-	unsigned int linux_lines = 0, selecting = 0;
-	const char *line, *name = NULL;
+	static const char *const entries[] = { "efi/loader/entries", "boot/efi/loader/entries",
+					       "boot/loader/entries" };
+	static char cfg[1 << 18], now[CMDLINE_MAX], current[SELECTION_WORDS_MAX];
+	static struct next_boot nb;
+	const struct setup_backend *loader = setup_cmdline_backend(c->sys.root);
+	const char *name = NULL, *what = "linux lines";
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(cfgs) && !name; i++)
-		if (read_prefix_at(c->sys.root, cfgs[i], cfg, sizeof(cfg)) > 0)
-			name = cfgs[i];
+	if (loader)
+		finding(c, "ok", NULL, "the kernel command line is set through %s", loader->name);
+	else
+		finding(c, "warn", "set the kernel parameters in your boot loader yourself",
+			"no boot loader that vfiopt setup knows (GRUB, systemd-boot, grubby)");
+	memset(&nb, 0, sizeof(nb));
+	for (i = 0; i < ARRAY_SIZE(entries) && !name; i++)
+		if (scan_entries(c, entries[i], &nb))
+			name = entries[i], what = "boot entries in";
+	for (i = 0; i < ARRAY_SIZE(cfgs) && !name; i++) {
+		if (read_prefix_at(c->sys.root, cfgs[i], cfg, sizeof(cfg)) <= 0)
+			continue;
+		scan_lines(cfg, "linux", &nb);
+		name = cfgs[i];
+		what = "linux lines of";
+	}
 	if (!name)
 		return;
-	for (line = cfg; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		line += strspn(line, " \t");
-		if (strncmp(line, "linux", 5) != 0 || (line[5] != ' ' && line[5] != '\t'))
-			continue;
-		linux_lines++;
-		selection_words(line + 5, found, sizeof(found));
-		if (found[0] && !selecting++)
-			memcpy(words, found, sizeof(words));
-	}
-	if (!selecting) {
-		if (exists(c, "etc/default/grub.d/vfiopt.cfg"))
-			finding(c, "fail", "update-grub (vfiopt setup --apply runs it)",
-				"/%s selects nothing: /etc/default/grub.d/vfiopt.cfg is not in it",
+	if (!nb.selecting) {
+		char fix[256] = "";
+
+		if (loader)
+			backend_command(loader, c->sys.root, fix, sizeof(fix));
+		if (exists(c, "etc/default/grub.d/vfiopt.cfg") || exists(c, SETUP_STATE))
+			finding(c, "fail", fix[0] ? fix : "vfiopt setup --apply",
+				"/%s selects nothing: the parameters setup wrote have not reached "
+				"it",
 				name);
 		return;
 	}
 	/* A command line too long to read is not this boot's selection either. */
 	read_file_at(c->sys.root, "proc/cmdline", now, sizeof(now));
 	selection_words(now, current, sizeof(current));
-	finding(c, "ok", NULL, "%u of the %u linux lines of /%s select: %s%s", selecting,
-		linux_lines, name, words,
-		strcmp(words, current) == 0 ? "" : " (not this boot's: reboot to claim)");
+	finding(c, "ok", NULL, "%u of the %u %s /%s select: %s%s", nb.selecting, nb.lines, what,
+		name, nb.words,
+		strcmp(nb.words, current) == 0 ? "" : " (not this boot's: reboot to claim)");
 }
 
 int verb_check(int argc, char **argv)

@@ -3,8 +3,9 @@
 #define VFIOPT_PATHS_H
 
 /*
- * Where "make install" put the dracut module: the Makefile passes the
- * directory it chose (dracut's own, from pkg-config).  Paths here are
+ * Where "make install" put the dracut module and the initramfs-tools hook:
+ * the Makefile passes the directories it chose (dracut's own, from
+ * pkg-config; initramfs-tools' own).  Paths here are
  * absolute; the verbs open them relative to the root (--sysroot), so they
  * skip the leading '/'.
  */
@@ -12,5 +13,12 @@
 #define DRACUT_MODULE_DIR "/usr/lib/dracut/modules.d/90vfiopt"
 #endif
 #define DRACUT_MODULE_SETUP DRACUT_MODULE_DIR "/module-setup.sh"
+
+/* initramfs-tools' own directory, where make install put the hook and the script. */
+#ifndef INITRAMFS_TOOLS_DIR
+#define INITRAMFS_TOOLS_DIR "/usr/share/initramfs-tools"
+#endif
+#define INITRAMFS_TOOLS_HOOK INITRAMFS_TOOLS_DIR "/hooks/vfiopt"
+#define INITRAMFS_TOOLS_SCRIPT "scripts/init-top/claim_vfiopt"
 
 #endif

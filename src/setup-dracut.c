@@ -61,11 +61,15 @@ static int dracut_undo(int rootfd)
 	return setup_remove_owned(rootfd, DRACUT_SNIPPET);
 }
 
-static const char *const *dracut_command(int rootfd)
+static size_t dracut_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
-	static const char *const regenerate[] = { DRACUT, "--regenerate-all", "--force", NULL };
+	static const struct setup_command regenerate = { { DRACUT, "--regenerate-all", "--force",
+							   NULL } };
 
-	return dracut_detect(rootfd) ? regenerate : NULL;
+	if (!max || !dracut_detect(rootfd))
+		return 0;
+	cmds[0] = regenerate;
+	return 1;
 }
 
 const struct setup_backend setup_dracut = {
@@ -74,5 +78,8 @@ const struct setup_backend setup_dracut = {
 	.ready = dracut_ready,
 	.write = dracut_write,
 	.undo = dracut_undo,
-	.command = dracut_command,
+	.commands = dracut_commands,
+	.part = DRACUT_MODULE_SETUP,
+	.lister = "lsinitrd",
+	.claim_entry = "pre-udev/05-vfiopt-claim.sh",
 };

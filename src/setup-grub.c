@@ -24,7 +24,24 @@ static const char *const mkconfigs[][SETUP_ARGV_MAX] = {
 	{ "/usr/sbin/grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL },
 };
 
-static const char *const *grub_command(int rootfd)
+/*
+ * Whether this GRUB's grub-mkconfig reads /etc/default/grub.d: Debian's
+ * does; upstream's and Fedora's do not, and would ignore the snippet
+ * (setup-grub-default.c edits /etc/default/grub there).
+ */
+bool grub_reads_grub_d(int rootfd)
+{
+	static const char *const scripts[] = { "usr/sbin/grub-mkconfig",
+					       "usr/sbin/grub2-mkconfig" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(scripts); i++)
+		if (setup_exists(rootfd, scripts[i], F_OK))
+			return file_contains_at(rootfd, scripts[i], "default/grub.d") > 0;
+	return false;
+}
+
+const char *const *grub_mkconfig(int rootfd)
 {
 	size_t i;
 
@@ -34,33 +51,26 @@ static const char *const *grub_command(int rootfd)
 	return NULL;
 }
 
-static bool grub_detect(int rootfd)
+size_t grub_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
-	return grub_command(rootfd) != NULL;
-}
-
-/*
- * Upstream's grub-mkconfig and some distributions' do not read
- * /etc/default/grub.d: the snippet would be silently ignored there.
- */
-static int grub_ready(int rootfd)
-{
-	static const char *const scripts[] = { "usr/sbin/grub-mkconfig",
-					       "usr/sbin/grub2-mkconfig" };
+	const char *const *argv = grub_mkconfig(rootfd);
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(scripts); i++) {
-		if (!setup_exists(rootfd, scripts[i], F_OK))
-			continue;
-		if (file_contains_at(rootfd, scripts[i], "default/grub.d") > 0)
-			break;
-		fprintf(stderr,
-			"vfiopt setup: /%s does not read /etc/default/grub.d, where setup "
-			"writes: put the parameters on GRUB_CMDLINE_LINUX in /etc/default/grub "
-			"yourself (they follow)\n",
-			scripts[i]);
-		return -ENOTSUP;
-	}
+	if (!argv || !max)
+		return 0;
+	for (i = 0; argv[i]; i++)
+		cmds[0].argv[i] = argv[i];
+	cmds[0].argv[i] = NULL;
+	return 1;
+}
+
+static bool grub_detect(int rootfd)
+{
+	return grub_mkconfig(rootfd) != NULL && grub_reads_grub_d(rootfd);
+}
+
+static int grub_ready(int rootfd)
+{
 	return setup_may_write(rootfd, GRUB_SNIPPET, "Debian's grub2-common ships it");
 }
 
@@ -96,5 +106,5 @@ const struct setup_backend setup_grub = {
 	.ready = grub_ready,
 	.write = grub_write,
 	.undo = grub_undo,
-	.command = grub_command,
+	.commands = grub_commands,
 };

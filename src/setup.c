@@ -2,8 +2,8 @@
 /*
  * vfiopt setup: the seed recipe's configuration steps, for this machine.
  * Check everything first (the selection against the devices present, a
- * boot loader and an initramfs generator that setup knows, our dracut
- * module), so that a refusal writes nothing; then write the boot loader's
+ * boot loader and an initramfs generator that setup knows, our part of
+ * it), so that a refusal writes nothing; then write the boot loader's
  * parameters (the IOMMU switch from the firmware's tables, iommu=pt, the
  * selection, the framebuffer switch for the boot GPU) and the generator's
  * configuration, atomically and only when they change, and say (or, with
@@ -32,8 +32,27 @@
 #define CMDLINE_ADD_MAX 8192
 
 /* The ways this machine's command line and initramfs can be made, in order of preference. */
-static const struct setup_backend *const cmdline_backends[] = { &setup_grub };
-static const struct setup_backend *const initramfs_backends[] = { &setup_dracut };
+/*
+ * grubby first: Fedora's GRUB reads the BLS entries it edits, and Fedora
+ * also has kernel-install and /etc/default/grub.  Then systemd-boot before
+ * GRUB: a system that boots with it may still have GRUB's packages
+ * installed, while systemd-boot's loader.conf on the ESP is only there
+ * when it is installed.
+ */
+static const struct setup_backend *const cmdline_backends[] = {
+	&setup_grubby,
+	&setup_kernel_cmdline,
+	&setup_grub,
+	&setup_grub_default,
+};
+/*
+ * Debian's dracut conflicts with initramfs-tools, and the one installed
+ * is the one its kernel hooks run.  Where dracut sits beside
+ * initramfs-tools all the same (dracut-core alone), the kernel hooks are
+ * initramfs-tools'.
+ */
+static const struct setup_backend *const initramfs_backends[] = { &setup_initramfs_tools,
+								  &setup_dracut };
 
 struct setup {
 	struct sysfs sys;
@@ -50,19 +69,21 @@ struct setup {
 static void usage(FILE *out)
 {
 	fputs("Usage: vfiopt setup [--sysroot DIR] (--ids LIST | --addrs LIST) [--force] "
-	      "[--apply]\n"
-	      "       vfiopt setup [--sysroot DIR] --undo [--apply]\n"
+	      "[--apply | --dry-run]\n"
+	      "       vfiopt setup [--sysroot DIR] --undo [--apply | --dry-run]\n"
 	      "\n"
 	      "Write /etc/default/grub.d/vfiopt.cfg (the IOMMU switch for this machine's\n"
 	      "IOMMU, iommu=pt, the selection, video=efifb:off,vesafb:off for the boot GPU)\n"
-	      "and /etc/dracut.conf.d/vfiopt.conf, then print the commands that finish the\n"
-	      "job.  Nothing is written when anything is missing.\n"
+	      "and, with dracut, /etc/dracut.conf.d/vfiopt.conf, then print the commands\n"
+	      "that finish the job.  Nothing is written when anything is missing.\n"
 	      "\n"
 	      "  --ids LIST       vendor:device[:subvendor[:subdevice[:class[:mask]]]][,...]\n"
 	      "  --addrs LIST     [DDDD:]BB:SS.F[,...]\n"
 	      "  --force          write even when an entry matches no device here\n"
 	      "  --undo           remove the files setup wrote\n"
-	      "  --apply          also run the commands (update-grub, dracut)\n"
+	      "  --apply          also run the commands (update-grub, update-initramfs or\n"
+	      "                   dracut, kernel-install, grubby ...)\n"
+	      "  --dry-run        say what would be written, removed and run; do nothing\n"
 	      "  --sysroot DIR    take every path under DIR\n"
 	      "  -h, --help       show this help\n",
 	      out);
@@ -126,19 +147,83 @@ int setup_may_write(int rootfd, const char *path, const char *whose_dir)
 	return r == -ENOENT || r == 1 ? 0 : r;
 }
 
-/* Replace a file setup owns, and say whether it changed. */
-int setup_write_owned(int rootfd, const char *path, const char *content)
+/* --dry-run: every write and removal is said ("would ...") and not done. */
+static bool dry_run;
+
+/* The lines of @text that @other lacks, each after @mark. */
+static void print_lines_not_in(const char *text, const char *other, const char *mark)
+{
+	const char *line, *end;
+
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		size_t n;
+		const char *o;
+		bool found = false;
+
+		end = line + strcspn(line, "\n");
+		n = (size_t)(end - line);
+		for (o = other; *o && !found; o += strcspn(o, "\n"), o += *o == '\n')
+			found = strncmp(o, line, n) == 0 && (o[n] == '\n' || o[n] == '\0');
+		if (!found)
+			printf("  %s %.*s\n", mark, (int)n, line);
+	}
+}
+
+/*
+ * Replace @path (atomically, and not at all when @content is what it
+ * holds) and say so: "wrote", or "edited" for a file of someone else's
+ * (@edit), or "unchanged".  With --dry-run, say what would change, line
+ * by line, and write nothing.  1 changed, 0 unchanged, -errno.
+ */
+int setup_write_file(int rootfd, const char *path, const char *content, mode_t mode, bool edit)
 {
 	int r;
 
 	path = root_relative(path);
-	r = write_file_atomic_at(rootfd, path, content, 0644);
+	if (dry_run) {
+		static char old[SETUP_FILE_MAX];
+		ssize_t n = read_file_at(rootfd, path, old, sizeof(old));
+
+		if (n >= 0 && strcmp(old, content) == 0) {
+			printf("unchanged /%s\n", path);
+			return 0;
+		}
+		printf("would %s /%s:\n", edit ? "edit" : "write", path);
+		print_lines_not_in(n >= 0 ? old : "", content, "-");
+		print_lines_not_in(content, n >= 0 ? old : "", "+");
+		return 1;
+	}
+	r = write_file_atomic_at(rootfd, path, content, mode);
 	if (r < 0) {
 		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", path, strerror(-r));
 		return r;
 	}
-	printf("%s /%s\n", r ? "wrote" : "unchanged", path);
+	printf("%s /%s\n", !r ? "unchanged" : edit ? "edited" : "wrote", path);
 	return r;
+}
+
+/* Remove @path and say so (with --dry-run, only say it).  0, or -errno said. */
+static int remove_file(int rootfd, const char *path)
+{
+	if (dry_run) {
+		printf("would remove /%s\n", path);
+		return 0;
+	}
+	if (unlinkat(rootfd, path, 0) < 0) {
+		int r = -errno;
+
+		fprintf(stderr, "vfiopt setup: cannot remove /%s: %s\n", path, strerror(-r));
+		return r;
+	}
+	sync_parent_at(rootfd, path);
+	printf("removed /%s\n", path);
+	return 0;
+}
+
+/* Replace a file setup owns, and say whether it changed. */
+int setup_write_owned(int rootfd, const char *path, const char *content)
+{
+	return setup_write_file(rootfd, path, content, 0644, false);
 }
 
 /*
@@ -162,14 +247,71 @@ int setup_remove_owned(int rootfd, const char *path)
 			path);
 		return 0;
 	}
-	if (unlinkat(rootfd, path, 0) < 0) {
-		r = -errno;
-		fprintf(stderr, "vfiopt setup: cannot remove /%s: %s\n", path, strerror(-r));
+	r = remove_file(rootfd, path);
+	return r < 0 ? r : 1;
+}
+
+/*
+ * The state of an earlier setup for @where: 1 (into @st), 0 none (or one
+ * for another place: @st empty), -errno.
+ */
+int setup_state_read(int rootfd, const char *where, struct setup_state *st)
+{
+	static char buf[SETUP_WORDS_MAX + PATH_BUF_MAX + 256];
+	char *line, *save = NULL;
+	unsigned int n = 0;
+	ssize_t len;
+
+	memset(st, 0, sizeof(*st));
+	len = read_file_at(rootfd, SETUP_STATE, buf, sizeof(buf));
+	if (len == -ENOENT)
+		return 0;
+	if (len < 0)
+		return (int)len;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		if (n == 0 && strcmp(line, where) != 0)
+			return 0;
+		if (n == 0)
+			snprintf(st->where, sizeof(st->where), "%s", line);
+		else if (n == 1 && strcmp(line, "-") != 0)
+			snprintf(st->words, sizeof(st->words), "%s", line);
+		else if (n == 2)
+			st->created = strcmp(line, "created") == 0;
+		n++;
+	}
+	return n >= 2 ? 1 : 0;
+}
+
+int setup_state_write(int rootfd, const struct setup_state *st)
+{
+	static char content[SETUP_WORDS_MAX + PATH_BUF_MAX + 512];
+	int r;
+
+	r = path_join(content, sizeof(content),
+		      SETUP_HEADER "# What it added to the kernel command line, and where, for\n"
+				   "# \"vfiopt setup --undo\" to take away again.\n%s\n%s\n%s\n",
+		      st->where, st->words[0] ? st->words : "-",
+		      st->created ? "created" : "edited");
+	if (r < 0) {
+		fprintf(stderr, "vfiopt setup: cannot write /%s: %s\n", SETUP_STATE, strerror(-r));
 		return r;
 	}
-	sync_parent_at(rootfd, path);
-	printf("removed /%s\n", path);
-	return 1;
+	return setup_write_file(rootfd, SETUP_STATE, content, 0644, false);
+}
+
+int setup_state_remove(int rootfd)
+{
+	int r;
+
+	if (!setup_exists(rootfd, SETUP_STATE, F_OK))
+		return 0;
+	r = remove_file(rootfd, SETUP_STATE);
+	/* Ours alone: gone when empty. */
+	if (r == 0 && !dry_run)
+		unlinkat(rootfd, "var/lib/vfiopt", AT_REMOVEDIR);
+	return r;
 }
 
 static bool any_match(struct setup *s, const struct pci_match *m)
@@ -248,6 +390,30 @@ static int check_selection(struct setup *s)
 	return 0;
 }
 
+/* The first backend of @list that this system uses, or NULL. */
+static const struct setup_backend *first_detected(int rootfd,
+						  const struct setup_backend *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i]->detect(rootfd))
+			return list[i];
+	return NULL;
+}
+
+/* What builds this system's initramfs, or NULL: for check. */
+const struct setup_backend *setup_initramfs_generator(int rootfd)
+{
+	return first_detected(rootfd, initramfs_backends, ARRAY_SIZE(initramfs_backends));
+}
+
+/* How this system's kernel command line is set, or NULL: for check. */
+const struct setup_backend *setup_cmdline_backend(int rootfd)
+{
+	return first_detected(rootfd, cmdline_backends, ARRAY_SIZE(cmdline_backends));
+}
+
 /*
  * The first backend of @list that this system uses; a message naming
  * what setup looked for when none is.
@@ -256,13 +422,43 @@ static const struct setup_backend *choose(const struct setup *s,
 					  const struct setup_backend *const *list, size_t n,
 					  const char *what, const char *remedy)
 {
+	const struct setup_backend *b = first_detected(s->sys.root, list, n);
+
+	if (!b)
+		fprintf(stderr, "vfiopt setup: no %s that vfiopt setup knows here: %s\n", what,
+			remedy);
+	return b;
+}
+
+/*
+ * Generators vfiopt has no part for yet: said plainly, with what works by
+ * hand there (both load the modules named in their configuration before
+ * udev, so vfio-pci.ids= wins the race for whole ids).
+ */
+static const struct {
+	const char *program;
+	const char *name;
+	const char *by_hand;
+} unsupported_generators[] = {
+	{ "/usr/bin/mkinitcpio", "mkinitcpio",
+	  "MODULES=(vfio_pci vfio vfio_iommu_type1) in /etc/mkinitcpio.conf" },
+	{ "/usr/bin/booster", "booster",
+	  "modules_force_load: vfio_pci,vfio,vfio_iommu_type1 in /etc/booster.yaml" },
+};
+
+static void advise_unsupported_generator(const struct setup *s)
+{
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (list[i]->detect(s->sys.root))
-			return list[i];
-	fprintf(stderr, "vfiopt setup: no %s that vfiopt setup knows here: %s\n", what, remedy);
-	return NULL;
+	for (i = 0; i < ARRAY_SIZE(unsupported_generators); i++) {
+		if (!setup_exists(s->sys.root, unsupported_generators[i].program, X_OK))
+			continue;
+		fprintf(stderr,
+			"vfiopt setup: %s builds this system's initramfs, and vfiopt has no part "
+			"for it yet.  By hand: %s, then vfio-pci.ids= with the ids on the kernel "
+			"command line (the parameters below help too)\n",
+			unsupported_generators[i].name, unsupported_generators[i].by_hand);
+	}
 }
 
 /* Everything setup will need is here, or it says what is missing. */
@@ -271,12 +467,16 @@ static int check_system(struct setup *s)
 	int r = 0;
 
 	s->cmdline = choose(s, cmdline_backends, ARRAY_SIZE(cmdline_backends), "boot loader",
-			    "GRUB (update-grub or grub-mkconfig) is what it sets up; put the "
-			    "parameters on your kernel command line yourself");
+			    "GRUB, systemd-boot (kernel-install, proxmox-boot-tool) and grubby "
+			    "are what it sets up; put the parameters on your kernel command line "
+			    "yourself");
 	s->initramfs = choose(s, initramfs_backends, ARRAY_SIZE(initramfs_backends),
 			      "initramfs generator",
-			      "dracut is not installed, and the early claim runs from a dracut "
-			      "initramfs (Debian, Ubuntu: apt-get install dracut)");
+			      "neither initramfs-tools nor dracut is installed, and the early "
+			      "claim runs from an initramfs that one of them builds (Debian, "
+			      "Ubuntu: apt-get install initramfs-tools)");
+	if (!s->initramfs)
+		advise_unsupported_generator(s);
 	if (!s->cmdline || !s->initramfs)
 		r = -ENOENT;
 	if (s->cmdline && s->cmdline->ready(s->sys.root) < 0)
@@ -352,30 +552,50 @@ static int write_config(struct setup *s, const char *words)
 	return r < 0 ? r : 0;
 }
 
+/* A command as a shell would take it back: words with anything else single-quoted. */
 static void print_command(const char *const *argv)
 {
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_./:=,+-";
+
 	printf(" ");
-	for (; *argv; argv++)
-		printf(" %s", *argv);
+	for (; *argv; argv++) {
+		const char *c;
+
+		if (**argv && strspn(*argv, plain) == strlen(*argv)) {
+			printf(" %s", *argv);
+			continue;
+		}
+		printf(" '");
+		for (c = *argv; *c; c++)
+			printf(*c == '\'' ? "'\\''" : "%c", *c);
+		printf("'");
+	}
 	printf("\n");
 }
 
-/* The commands that make the files take effect: printed, or run with --apply. */
+/*
+ * The commands that make the files take effect: printed, or run with
+ * --apply.  The initramfs first: kernel-install and proxmox-boot-tool
+ * copy the image they find next to the kernel.
+ */
 static int finish(struct setup *s)
 {
-	const char *const *cmds[2];
+	struct setup_command cmds[2 * SETUP_COMMANDS_MAX];
 	size_t i, n = 0;
 	int status = 0;
 
-	if (s->cmdline && s->cmdline->command(s->sys.root))
-		cmds[n++] = s->cmdline->command(s->sys.root);
-	if (s->initramfs && s->initramfs->command(s->sys.root))
-		cmds[n++] = s->initramfs->command(s->sys.root);
+	if (s->initramfs)
+		n += s->initramfs->commands(s->sys.root, cmds, SETUP_COMMANDS_MAX);
+	if (s->cmdline)
+		n += s->cmdline->commands(s->sys.root, cmds + n, SETUP_COMMANDS_MAX);
 	if (!n)
 		return 0;
-	printf(s->apply ? "Running:\n" : "To finish, run:\n");
+	printf(dry_run ? "Would run:\n" : s->apply ? "Running:\n" : "To finish, run:\n");
 	for (i = 0; i < n; i++)
-		print_command(cmds[i]);
+		print_command(cmds[i].argv);
+	if (dry_run)
+		return 0;
 	if (!s->apply) {
 		printf("then reboot.\n");
 		return 0;
@@ -388,9 +608,9 @@ static int finish(struct setup *s)
 		int r;
 
 		fflush(stdout);
-		r = run_command(cmds[i], APPLY_TIMEOUT_MS);
+		r = run_command(cmds[i].argv, APPLY_TIMEOUT_MS);
 		if (r < 0) {
-			fprintf(stderr, "vfiopt setup: %s failed: %s\n", cmds[i][0],
+			fprintf(stderr, "vfiopt setup: %s failed: %s\n", cmds[i].argv[0],
 				r == -EIO ? "non-zero exit" : strerror(-r));
 			status = r;
 		}
@@ -452,7 +672,7 @@ static int do_undo(struct setup *s)
 		printf("Nothing of vfiopt setup's to remove.\n");
 	if (setup_exists(s->sys.root, "etc/vfiopt.conf", F_OK))
 		fprintf(stderr, "vfiopt setup: note: /etc/vfiopt.conf still selects devices, and "
-				"the dracut module still goes into the initramfs for it\n");
+				"the early claim still goes into the initramfs for it\n");
 	s->cmdline = choose(s, cmdline_backends, ARRAY_SIZE(cmdline_backends), "boot loader",
 			    "update your kernel command line yourself");
 	s->initramfs = choose(s, initramfs_backends, ARRAY_SIZE(initramfs_backends),
@@ -470,6 +690,7 @@ static int parse_options(struct setup *s, int argc, char **argv, const char **sy
 		{ "force", no_argument, NULL, 'f' },
 		{ "undo", no_argument, NULL, 'u' },
 		{ "apply", no_argument, NULL, 'y' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -494,6 +715,9 @@ static int parse_options(struct setup *s, int argc, char **argv, const char **sy
 			break;
 		case 'y':
 			s->apply = true;
+			break;
+		case 'n':
+			dry_run = true;
 			break;
 		case 'h':
 			usage(stdout);

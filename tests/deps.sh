@@ -5,14 +5,16 @@
 #
 #   build           make gcc libc6-dev musl-tools
 #   lint            cppcheck shellcheck clang-format file
-#   unit tests      strace jq (list --json), cpio (initramfs images)
+#   unit tests      strace jq (list --json), cpio (initramfs images),
+#                   initramfs-tools-core (lsinitramfs; not initramfs-tools,
+#                   whose kernel hooks would run on this machine)
 #   dracut images   dracut-core systemd udev kmod binutils
 #   kernels         ca-certificates (apt-get download)
 #   QEMU boots      qemu-system-x86 qemu-utils busybox-static e2fsprogs
 #   installed sys.  mmdebstrap fdisk (sfdisk)
 #   packages        debhelper dpkg-dev lintian rpm rpmlint
 set -u
-PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio
+PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio initramfs-tools-core
 	dracut-core systemd udev kmod binutils ca-certificates
 	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk
 	debhelper dpkg-dev lintian rpm rpmlint"

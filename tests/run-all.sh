@@ -94,10 +94,13 @@ install_roundtrip() {
 	local dest
 	dest=$(mktemp -d)
 	make -s install DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
-		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg " ] &&
+		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/initramfs-tools/hooks/vfiopt ./usr/share/initramfs-tools/scripts/init-top/claim_vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg ./usr/share/vfiopt/modprobe.d/vfiopt.conf " ] &&
 		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
 		grep -qx '_vfiopt_default_helper="/usr/sbin/vfiopt"' \
 			"$dest/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh" &&
+		grep -qx 'vfiopt_helper=/usr/sbin/vfiopt' "$dest/usr/share/initramfs-tools/hooks/vfiopt" &&
+		grep -qx 'vfiopt_softdeps=/usr/share/vfiopt/modprobe.d/vfiopt.conf' \
+			"$dest/usr/share/initramfs-tools/hooks/vfiopt" &&
 		uninstall_guarded "$dest" &&
 		make -s uninstall DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
 		[ -z "$(find "$dest" -type f)" ]

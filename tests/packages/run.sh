@@ -118,10 +118,10 @@ test_deb_contents() {
 	expect_eq "Package, Version, Architecture" \
 		"$(dpkg-deb -f "$DEB" Package Version Architecture | tr '\n' ' ')" \
 		"Package: vfiopt Version: $VERSION Architecture: $ARCH "
-	# The static helper needs no library; nothing pulls dracut in over
-	# initramfs-tools, which it would replace.
+	# The static helper needs no library; either generator serves, and
+	# nothing pulls dracut in over initramfs-tools, which it would replace.
 	expect_eq "Depends" "$(dpkg-deb -f "$DEB" Depends)" ""
-	dpkg-deb -f "$DEB" Suggests | grep -qw dracut || tap_fail "dracut is not suggested"
+	expect_eq "Recommends" "$(dpkg-deb -f "$DEB" Recommends)" "initramfs-tools | dracut"
 	mkdir -p "$x/control"
 	if ! dpkg-deb -x "$DEB" "$x" || ! dpkg-deb -e "$DEB" "$x/control"; then
 		tap_fail "dpkg-deb failed"
@@ -151,7 +151,9 @@ test_rpm_contents() {
 		tap_fail "no $RPM"
 		return
 	}
-	staged >"$work/staged" || tap_fail "make install failed"
+	# Fedora has no initramfs-tools: the spec leaves its hook out.
+	staged | grep -v ' usr/share/initramfs-tools/' >"$work/staged" ||
+		tap_fail "make install failed"
 	rpm_files >"$work/rpm-files"
 	expect_holds "the .rpm" "$work/rpm-files"
 	expect_only "the .rpm" "$work/rpm-files" \

@@ -62,6 +62,10 @@ expect_out() { # EXTENDED-REGEX
 	grep -qE -- "$1" "$T.out" || tap_fail "stdout lacks /$1/:" "$(cat "$T.out")"
 }
 
+expect_no_out() {
+	! grep -qE -- "$1" "$T.out" || tap_fail "stdout has /$1/: $(grep -E -- "$1" "$T.out")"
+}
+
 expect_err() {
 	grep -qE -- "$1" "$T.err" || tap_fail "stderr lacks /$1/:" "$(cat "$T.err")"
 }
@@ -143,8 +147,16 @@ test_refused_system() {
 	snapshot >"$T.before"
 	vsetup --ids 10de:1b80
 	expect_status 1
-	expect_err '^vfiopt setup: no initramfs generator that vfiopt setup knows here: dracut is not installed.*apt-get install dracut\)$'
+	expect_err '^vfiopt setup: no initramfs generator that vfiopt setup knows here: neither initramfs-tools nor dracut is installed.*apt-get install initramfs-tools\)$'
 	expect_err '^vfiopt setup: nothing written$'
+	expect_changed
+	# Arch's and others' generators: said plainly, with what works by hand.
+	fake_program usr/bin/mkinitcpio
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: mkinitcpio builds this system.s initramfs, and vfiopt has no part for it yet.  By hand: MODULES=\(vfio_pci vfio vfio_iommu_type1\) in /etc/mkinitcpio.conf, then vfio-pci.ids='
+	expect_err '^vfiopt setup: the kernel parameters for this selection: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
+	rm "$T/usr/bin/mkinitcpio"
 	expect_changed
 	setup_installed
 	rm "$T/$MODULE"
@@ -159,18 +171,19 @@ test_refused_system() {
 	snapshot >"$T.before"
 	vsetup --ids 10de:1b80
 	expect_status 1
-	expect_err 'no boot loader that vfiopt setup knows here: GRUB \(update-grub or grub-mkconfig\)'
+	expect_err 'no boot loader that vfiopt setup knows here: GRUB, systemd-boot \(kernel-install, proxmox-boot-tool\) and grubby are what it sets up'
 	# What to put on the command line by hand, then.
 	expect_err '^vfiopt setup: the kernel parameters for this selection: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
 	expect_changed
-	# A GRUB that does not read grub.d would ignore the snippet.
+	# A GRUB that does not read grub.d would ignore the snippet, and one
+	# without /etc/default/grub has nothing setup can edit.
 	setup_installed
 	rm "$T/usr/sbin/update-grub" "$T/usr/sbin/grub-mkconfig"
 	fake_program usr/sbin/grub2-mkconfig
 	snapshot >"$T.before"
 	vsetup --ids 10de:1b80
 	expect_status 1
-	expect_err '/usr/sbin/grub2-mkconfig does not read /etc/default/grub.d, where setup writes: put the parameters on GRUB_CMDLINE_LINUX in /etc/default/grub yourself'
+	expect_err 'no boot loader that vfiopt setup knows here'
 	expect_changed
 	# Setup makes no directory: --undo could not tell it from one of the system's.
 	setup_installed
@@ -231,8 +244,8 @@ test_next_steps() {
 	setup_installed
 	vsetup --ids 10de:1b80
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
-  /usr/sbin/update-grub
   /usr/bin/dracut --regenerate-all --force
+  /usr/sbin/update-grub
 then reboot."
 	expect_no_err 'does not read'
 	# A grub2-mkconfig that reads grub.d (Debian-based distributions that renamed it).
@@ -249,6 +262,277 @@ then reboot."
 	expect_err '--apply does not run commands under --sysroot'
 }
 
+# Debian's default generator: the hook reads the selection from the GRUB
+# snippet, so setup writes that alone and rebuilds with update-initramfs.
+test_initramfs_tools() {
+	setup_installed
+	rm "$T/usr/bin/dracut"
+	fake_program usr/sbin/update-initramfs
+	fake_program usr/share/initramfs-tools/hooks/vfiopt
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_out '^Kernel command line: GRUB, /etc/default/grub.d; initramfs: initramfs-tools$'
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"
+	[ ! -e "$T/$DRACUT" ] || tap_fail "a dracut file on an initramfs-tools system"
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/sbin/update-initramfs -u -k all
+  /usr/sbin/update-grub
+then reboot."
+	vsetup --undo
+	expect_out "^removed /$GRUB\$"
+	expect_out '^  /usr/sbin/update-initramfs -u -k all$'
+	expect_changed
+	# dracut-core beside initramfs-tools: the kernel hooks are initramfs-tools'.
+	fake_program usr/bin/dracut
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_out '^Kernel command line: GRUB, /etc/default/grub.d; initramfs: initramfs-tools$'
+	[ ! -e "$T/$DRACUT" ] || tap_fail "a dracut file where initramfs-tools builds the images"
+	vsetup --undo
+	expect_changed
+	# Without the hook, nothing is written.
+	rm "$T/usr/share/initramfs-tools/hooks/vfiopt"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: the initramfs-tools hook is not installed \(/usr/share/initramfs-tools/hooks/vfiopt is missing: make install puts it there\)$'
+	expect_changed
+}
+
+# upstream_grub VALUE-LINE: a GRUB whose grub2-mkconfig does not read
+# grub.d (Fedora's before BLS; Arch's is grub-mkconfig), and a Fedora-like
+# /etc/default/grub with that GRUB_CMDLINE_LINUX line.
+upstream_grub() {
+	setup_installed
+	rm "$T/usr/sbin/update-grub" "$T/usr/sbin/grub-mkconfig"
+	fake_program usr/sbin/grub2-mkconfig
+	mkdir -p "$T/var/lib"
+	printf '%s\n' 'GRUB_TIMEOUT=5' '# GRUB_CMDLINE_LINUX="commented out"' "$1" \
+		'GRUB_CMDLINE_LINUX_DEFAULT="quiet"' 'GRUB_DISABLE_RECOVERY="true"' \
+		>"$T/etc/default/grub"
+	chmod 600 "$T/etc/default/grub"
+	cp "$T/etc/default/grub" "$T.grub-before"
+	snapshot >"$T.before"
+}
+
+expect_default_grub() { # VALUE-LINE
+	expect_eq "/etc/default/grub" "$(cat "$T/etc/default/grub")" "GRUB_TIMEOUT=5
+# GRUB_CMDLINE_LINUX=\"commented out\"
+$1
+GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"
+GRUB_DISABLE_RECOVERY=\"true\""
+}
+
+# Upstream GRUB: the words go inside GRUB_CMDLINE_LINUX's quotes, and the
+# undo takes exactly them out again, byte for byte.
+test_grub_default() {
+	upstream_grub 'GRUB_CMDLINE_LINUX="rhgb  quiet iommu=pt"'
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_out '^Kernel command line: GRUB, GRUB_CMDLINE_LINUX in /etc/default/grub; initramfs: dracut$'
+	expect_out '^edited /etc/default/grub$'
+	# iommu=pt was the user's already: not added, and not taken away.
+	expect_default_grub 'GRUB_CMDLINE_LINUX="rhgb  quiet iommu=pt intel_iommu=on vfiopt.ids=10de:1b80"'
+	expect_eq "the file's mode" "$(stat -c %a "$T/etc/default/grub")" 600
+	expect_file var/lib/vfiopt/cmdline-added "$HEADER
+# What it added to the kernel command line, and where, for
+# \"vfiopt setup --undo\" to take away again.
+etc/default/grub
+intel_iommu=on vfiopt.ids=10de:1b80
+edited"
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/bin/dracut --regenerate-all --force
+  /usr/sbin/grub2-mkconfig -o /boot/grub2/grub.cfg
+then reboot."
+	[ ! -e "$T/$GRUB" ] || tap_fail "a grub.d snippet that this GRUB never reads"
+	vsetup --ids 10de:1b80
+	expect_out '^unchanged /etc/default/grub$'
+	# Another selection replaces setup's words, and only those.
+	vsetup --addrs 03:00.0
+	expect_default_grub 'GRUB_CMDLINE_LINUX="rhgb  quiet iommu=pt intel_iommu=on vfiopt.addrs=0000:03:00.0"'
+	vsetup --undo
+	expect_status 0
+	expect_out '^edited /etc/default/grub$'
+	cmp -s "$T/etc/default/grub" "$T.grub-before" ||
+		tap_fail "the undo did not give the file back byte for byte:" "$(cat "$T/etc/default/grub")"
+	expect_changed
+	# Single quotes are as good.
+	upstream_grub "GRUB_CMDLINE_LINUX=''"
+	vsetup --ids 10de:1b80
+	expect_default_grub "GRUB_CMDLINE_LINUX='intel_iommu=on iommu=pt vfiopt.ids=10de:1b80'"
+	vsetup --undo
+	expect_changed
+}
+
+# What setup cannot edit safely, it does not touch.
+test_grub_default_refused() {
+	local line
+	# shellcheck disable=SC2016 # lines of the user's file, not to expand
+	for line in 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX quiet"' 'GRUB_CMDLINE_LINUX=quiet' \
+		'GRUB_CMDLINE_LINUX="quiet' 'GRUB_CMDLINE_LINUX="a \"b\""'; do
+		upstream_grub "$line"
+		vsetup --ids 10de:1b80
+		expect_status 1
+		expect_err 'is not a plain quoted value that setup can edit safely: add the parameters to it yourself'
+		expect_err '^vfiopt setup: the kernel parameters for this selection: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
+		expect_changed
+	done
+	upstream_grub 'GRUB_TIMEOUT_STYLE=menu'
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err 'has no GRUB_CMDLINE_LINUX= line: add GRUB_CMDLINE_LINUX="" to it and run setup again'
+	expect_changed
+	# Someone else's selection: setup's would only add to it.
+	upstream_grub 'GRUB_CMDLINE_LINUX="quiet vfiopt.ids=8086:3e90"'
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err 'already has vfiopt.ids=8086:3e90, which setup did not write: remove it first'
+	expect_default_grub 'GRUB_CMDLINE_LINUX="quiet vfiopt.ids=8086:3e90"'
+}
+
+# systemd-boot on a Debian root: kernel-install, systemd-boot's
+# loader.conf on the ESP at /boot/efi, initramfs-tools, two kernels with
+# their images and one without.
+systemd_boot() {
+	setup_installed
+	rm "$T/usr/bin/dracut"
+	fake_program usr/sbin/update-initramfs
+	fake_program usr/share/initramfs-tools/hooks/vfiopt
+	fake_program usr/bin/kernel-install
+	mkdir -p "$T/boot/efi/loader" "$T/etc/kernel" "$T/var/lib" \
+		"$T/lib/modules/6.12.48+deb12-amd64" "$T/lib/modules/5.10.0-9-amd64"
+	echo 'timeout 3' >"$T/boot/efi/loader/loader.conf"
+	: >"$T/boot/vmlinuz-6.1.0-56-amd64"
+	: >"$T/boot/vmlinuz-6.12.48+deb12-amd64"
+	echo 'BOOT_IMAGE=/vmlinuz-6.1.0-56-amd64 root=UUID=1 ro  quiet initrd=\initrd.img' \
+		>"$T/proc/cmdline"
+	snapshot >"$T.before"
+}
+
+# systemd-boot: /etc/kernel/cmdline, made from /proc/cmdline when missing,
+# then every kernel's entry written again by kernel-install.
+test_kernel_cmdline() {
+	systemd_boot
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_out '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install; Proxmox.s proxmox-boot-tool\); initramfs: initramfs-tools$'
+	expect_out '^/etc/kernel/cmdline is missing: made from /proc/cmdline, as kernel-install does$'
+	expect_out '^wrote /etc/kernel/cmdline$'
+	expect_file etc/kernel/cmdline 'root=UUID=1 ro quiet intel_iommu=on iommu=pt vfiopt.ids=10de:1b80'
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/sbin/update-initramfs -u -k all
+  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64
+  /usr/bin/kernel-install add 6.12.48+deb12-amd64 /boot/vmlinuz-6.12.48+deb12-amd64
+then reboot."
+	[ ! -e "$T/$GRUB" ] || tap_fail "a GRUB snippet on a systemd-boot system"
+	vsetup --ids 10de:1b80
+	expect_out '^unchanged /etc/kernel/cmdline$'
+	vsetup --undo
+	expect_status 0
+	expect_out '^edited /etc/kernel/cmdline$'
+	expect_out '^kept /etc/kernel/cmdline, which setup made'
+	expect_file etc/kernel/cmdline 'root=UUID=1 ro quiet'
+	expect_changed ./etc/kernel/cmdline
+	# The user's own file: edited, and given back byte for byte.
+	systemd_boot
+	printf 'root=UUID=1 ro\tquiet splash\n' >"$T/etc/kernel/cmdline"
+	cp "$T/etc/kernel/cmdline" "$T.cmdline-before"
+	snapshot >"$T.before"
+	vsetup --addrs 03:00.0
+	expect_out '^edited /etc/kernel/cmdline$'
+	expect_eq "/etc/kernel/cmdline" "$(cat "$T/etc/kernel/cmdline")" \
+		"$(printf 'root=UUID=1 ro\tquiet splash intel_iommu=on iommu=pt vfiopt.addrs=0000:03:00.0')"
+	vsetup --undo
+	cmp -s "$T/etc/kernel/cmdline" "$T.cmdline-before" ||
+		tap_fail "the undo did not give the file back:" "$(cat -A "$T/etc/kernel/cmdline")"
+	expect_changed
+}
+
+# Proxmox VE: the same file, and proxmox-boot-tool refresh.
+test_proxmox() {
+	systemd_boot
+	rm -r "$T/boot/efi/loader"
+	fake_program usr/sbin/proxmox-boot-tool
+	echo 1234-ABCD >"$T/etc/kernel/proxmox-boot-uuids"
+	echo 'root=ZFS=rpool/ROOT/pve-1 boot=zfs' >"$T/etc/kernel/cmdline"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_file etc/kernel/cmdline 'root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on iommu=pt vfiopt.ids=10de:1b80'
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/sbin/update-initramfs -u -k all
+  /usr/sbin/proxmox-boot-tool refresh
+then reboot."
+}
+
+# Fedora: grubby edits the BLS entries that its GRUB reads.
+test_grubby() {
+	upstream_grub 'GRUB_CMDLINE_LINUX="rhgb quiet"'
+	fake_program usr/sbin/grubby
+	mkdir -p "$T/boot/loader/entries"
+	printf '%s\n' 'title Fedora Linux (6.11.4-301.fc41.x86_64) 41' 'version 6.11.4-301.fc41.x86_64' \
+		'linux /vmlinuz-6.11.4-301.fc41.x86_64' 'options root=UUID=1 ro iommu=pt rhgb quiet' \
+		>"$T/boot/loader/entries/0123-6.11.4-301.fc41.x86_64.conf"
+	printf '%s\n' 'title Fedora Linux (0-rescue)' 'options root=UUID=1 ro iommu=pt' \
+		>"$T/boot/loader/entries/0123-0-rescue.conf"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_out '^Kernel command line: grubby \(Boot Loader Specification entries\); initramfs: dracut$'
+	# iommu=pt is on every entry already: not setup's to add, nor to remove.
+	expect_out '^grubby is to add intel_iommu=on vfiopt.ids=10de:1b80 on every boot entry$'
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/bin/dracut --regenerate-all --force
+  /usr/sbin/grubby --update-kernel=ALL '--args=intel_iommu=on vfiopt.ids=10de:1b80'
+then reboot."
+	expect_eq "/etc/default/grub" "$(cat "$T/etc/default/grub")" "$(cat "$T.grub-before")"
+	# Another selection: grubby is to swap setup's words, and only those.
+	vsetup --addrs 03:00.0
+	expect_out "^  /usr/sbin/grubby --update-kernel=ALL '--args=intel_iommu=on vfiopt.addrs=0000:03:00.0' --remove-args=vfiopt.ids=10de:1b80\$"
+	vsetup --undo
+	expect_status 0
+	expect_out "^  /usr/sbin/grubby --update-kernel=ALL '--remove-args=intel_iommu=on vfiopt.addrs=0000:03:00.0'\$"
+	expect_changed
+}
+
+# --dry-run: each file it would write, edit or remove, line by line, and
+# the commands; nothing changes.
+test_dry_run() {
+	setup_installed
+	vsetup --ids 10de:1b80 --dry-run
+	expect_status 0
+	expect_out '^would write /etc/dracut.conf.d/vfiopt.conf:$'
+	expect_out '^  \+ 	add_dracutmodules\+=" vfiopt "$'
+	expect_out '^would write /etc/default/grub.d/vfiopt.cfg:$'
+	expect_out '^  \+ GRUB_CMDLINE_LINUX="\$\{GRUB_CMDLINE_LINUX\} intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"$'
+	expect_eq "commands" "$(sed -n '/^Would run:$/,$p' "$T.out")" "Would run:
+  /usr/bin/dracut --regenerate-all --force
+  /usr/sbin/update-grub"
+	expect_no_out '^(wrote|removed) '
+	expect_changed
+	# --apply does not make a dry run wet.
+	vsetup --ids 10de:1b80 --dry-run --apply
+	expect_status 0
+	expect_changed
+	vsetup --ids 10de:1b80
+	snapshot >"$T.before"
+	vsetup --undo --dry-run
+	expect_status 0
+	expect_out "^would remove /$GRUB\$"
+	expect_out "^would remove /$DRACUT\$"
+	expect_out '^Would run:$'
+	expect_changed
+	# An edit: the line as it is, and as it would be.
+	upstream_grub 'GRUB_CMDLINE_LINUX="rhgb quiet"'
+	vsetup --ids 10de:1b80 --dry-run
+	expect_out '^would edit /etc/default/grub:$'
+	expect_out '^  - GRUB_CMDLINE_LINUX="rhgb quiet"$'
+	expect_out '^  \+ GRUB_CMDLINE_LINUX="rhgb quiet intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"$'
+	expect_out '^would write /var/lib/vfiopt/cmdline-added:$'
+	expect_eq "lines of /etc/default/grub shown" "$(grep -c '^  [-+] GRUB_' "$T.out")" 2
+	expect_changed
+}
+
 test_undo() {
 	setup_installed
 	vsetup --ids 10de:1b80
@@ -257,8 +541,8 @@ test_undo() {
 	expect_out "^removed /$GRUB\$"
 	expect_out "^removed /$DRACUT\$"
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
-  /usr/sbin/update-grub
   /usr/bin/dracut --regenerate-all --force
+  /usr/sbin/update-grub
 then reboot."
 	# Back to the snapshot taken before setup: the directories were there.
 	expect_changed
@@ -336,6 +620,13 @@ run_test "setup: no dracut, no module, no GRUB it can serve: refused, nothing wr
 run_test "setup: a file it did not write is never replaced nor removed" test_not_ours
 run_test "setup: a second run changes nothing; files replaced by rename" test_idempotent
 run_test "setup: the commands printed for the system found" test_next_steps
+run_test "setup: initramfs-tools: the GRUB snippet, then update-initramfs" test_initramfs_tools
+run_test "setup: upstream GRUB: GRUB_CMDLINE_LINUX edited, and given back byte for byte" test_grub_default
+run_test "setup: upstream GRUB: a value it cannot edit safely is left alone" test_grub_default_refused
+run_test "setup: systemd-boot: /etc/kernel/cmdline, then kernel-install for each kernel" test_kernel_cmdline
+run_test "setup: Proxmox VE: /etc/kernel/cmdline, then proxmox-boot-tool refresh" test_proxmox
+run_test "setup: Fedora: grubby --args on every BLS entry, --remove-args to undo" test_grubby
+run_test "setup --dry-run: what would be written, edited, removed and run; nothing is" test_dry_run
 run_test "setup --undo: removes what setup wrote, and only that" test_undo
 run_test "setup: the dracut file adds the module only while it is installed" test_dracut_snippet_sourced
 run_test "setup: what it writes is what claim reads" test_claim_reads_what_setup_wrote

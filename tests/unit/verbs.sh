@@ -79,8 +79,7 @@ test_list_json() {
 
 test_check_ok_and_fixes() {
 	claimed_tree
-	mkdir -p "$T/usr/lib/dracut/modules.d/90vfiopt"
-	: >"$T/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh"
+	generator dracut
 	snapshot >"$T.before"
 	verb check
 	expect_out '^ok    ACPI DMAR table: the firmware describes an IOMMU \(Intel VT-d\)$'
@@ -89,7 +88,7 @@ test_check_ok_and_fixes() {
 	expect_out '^ok    0000:01:00.0 \[10de:1b80\] is on vfio-pci$'
 	expect_out '^ok    IOMMU group 1 of 0000:01:00.0 is viable$'
 	expect_out '^ok    vfio-pci is available for 6.1.0-56-amd64$'
-	expect_out '^ok    the dracut module is installed'
+	expect_out '^ok    dracut builds the initramfs; vfiopt.s part is installed \(/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh\)$'
 	expect_out '^warn  no initramfs for 6.1.0-56-amd64$'
 	expect_no_out '^fail'
 	expect_status 0
@@ -119,7 +118,8 @@ test_check_failures() {
 	expect_out '^      fix: add video=efifb:off,vesafb:off \(or initcall_blacklist=sysfb_init\)'
 	# The chipset audio shares its group with live host drivers.
 	expect_out '^fail  IOMMU group 6 is not viable for a VM: 0000:00:1f.4 on i801_smbus$'
-	expect_out '^fail  the dracut module vfiopt is not installed$'
+	expect_out '^fail  no initramfs generator that vfiopt knows \(initramfs-tools, dracut\)$'
+	expect_out '^      fix: apt-get install initramfs-tools \(or dracut\)$'
 	expect_out '^[0-9]+ failed, [0-9]+ warning\(s\)$'
 	expect_changed
 }
@@ -150,6 +150,22 @@ test_check_iommu() {
 	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
 }
 
+# generator dracut|initramfs-tools: the generator's program and vfiopt's
+# part of it, as make install leaves them.
+generator() {
+	local program part
+	case $1 in
+	dracut) program=usr/bin/dracut part=usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ;;
+	initramfs-tools)
+		program=usr/sbin/update-initramfs part=usr/share/initramfs-tools/hooks/vfiopt
+		;;
+	esac
+	mkdir -p "$T/$(dirname "$program")" "$T/$(dirname "$part")"
+	printf '#!/bin/sh\n' >"$T/$program"
+	printf '#!/bin/sh\n' >"$T/$part"
+	chmod +x "$T/$program" "$T/$part"
+}
+
 # initramfs IMAGE FILE...: an uncompressed cpio image holding FILEs, as
 # dracut's --no-compress writes one; lsinitrd reads it.
 initramfs() {
@@ -169,6 +185,12 @@ initramfs() {
 test_check_next_boot() {
 	local image
 	setup
+	generator dracut
+	# Debian's GRUB: update-grub, and a grub-mkconfig that reads grub.d.
+	mkdir -p "$T/usr/sbin"
+	printf '#!/bin/sh\nfor x in ${sysconfdir}/default/grub.d/*.cfg ; do\n' >"$T/usr/sbin/grub-mkconfig"
+	cp "$T/usr/sbin/grub-mkconfig" "$T/usr/sbin/update-grub"
+	chmod +x "$T/usr/sbin/grub-mkconfig" "$T/usr/sbin/update-grub"
 	image=$T/boot/initrd.img-6.1.0-56-amd64
 	initramfs "$image" usr/bin/udevadm usr/lib/dracut/hooks/pre-udev/30-other.sh
 	mkdir -p "$T/boot/grub" "$T/etc/default/grub.d"
@@ -178,17 +200,18 @@ test_check_next_boot() {
 	verb check
 	expect_no_out 'grub.cfg'
 	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
-	expect_out '^      fix: vfiopt setup --ids VENDOR:DEVICE --apply \(it adds the module and rebuilds the initramfs\)$'
+	expect_out '^      fix: vfiopt setup --ids VENDOR:DEVICE --apply \(it configures the boot and rebuilds the initramfs\)$'
 	# Setup wrote its snippet, neither update-grub nor dracut has run.
 	echo '# Written by "vfiopt setup"' >"$T/etc/default/grub.d/vfiopt.cfg"
 	verb check
 	expect_status 1
-	expect_out '^      fix: dracut --regenerate-all --force$'
-	expect_out '^fail  /boot/grub/grub.cfg selects nothing: /etc/default/grub.d/vfiopt.cfg is not in it$'
-	expect_out '^      fix: update-grub'
+	expect_out '^      fix: /usr/bin/dracut --regenerate-all --force$'
+	expect_out '^ok    the kernel command line is set through GRUB, /etc/default/grub.d$'
+	expect_out '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
+	expect_out '^      fix: /usr/sbin/update-grub$'
 	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
 	verb check
-	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its hook: the claim runs before udev$'
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
 	# It has: for the next boot, not this one.
 	sed -i 's/console=ttyS0/console=ttyS0 intel_iommu=on vfiopt.ids=10de:1b80 quiet/' "$T/boot/grub/grub.cfg"
 	verb check
@@ -196,6 +219,55 @@ test_check_next_boot() {
 	echo "BOOT_IMAGE=/vmlinuz vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
 	verb check
 	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80$'
+}
+
+# systemd-boot: the next boot's selection from its entries on the ESP.
+test_check_boot_entries() {
+	setup
+	mkdir -p "$T/usr/bin" "$T/boot/efi/loader/entries" "$T/lib/modules/6.12.48+deb12-amd64"
+	printf '#!/bin/sh\n' >"$T/usr/bin/kernel-install"
+	chmod +x "$T/usr/bin/kernel-install"
+	: >"$T/boot/efi/loader/loader.conf"
+	: >"$T/boot/vmlinuz-6.1.0-56-amd64"
+	: >"$T/boot/vmlinuz-6.12.48+deb12-amd64"
+	printf '%s\n' 'title Debian GNU/Linux 12 (bookworm)' 'version 6.1.0-56-amd64' \
+		'options root=UUID=1 ro intel_iommu=on iommu=pt vfiopt.ids=10de:1b80' \
+		'linux /0123/6.1.0-56-amd64/linux' >"$T/boot/efi/loader/entries/0123-6.1.0-56-amd64.conf"
+	printf '%s\n' 'title Debian GNU/Linux 12 (bookworm)' 'options root=UUID=1 ro' \
+		>"$T/boot/efi/loader/entries/0123-6.12.48+deb12-amd64.conf"
+	verb check
+	expect_out '^ok    the kernel command line is set through /etc/kernel/cmdline \(systemd-boot, kernel-install; Proxmox.s proxmox-boot-tool\)$'
+	expect_out '^ok    1 of the 2 boot entries in /boot/efi/loader/entries select: vfiopt.ids=10de:1b80 \(not this boot.s: reboot to claim\)$'
+	# Setup's words that kernel-install has not put in any entry yet.
+	sed -i '/^options/s/ intel_iommu.*//' "$T/boot/efi/loader/entries/0123-6.1.0-56-amd64.conf"
+	mkdir -p "$T/var/lib/vfiopt"
+	echo '# Written by "vfiopt setup"' >"$T/var/lib/vfiopt/cmdline-added"
+	verb check
+	expect_status 1
+	expect_out '^fail  /boot/efi/loader/entries selects nothing: the parameters setup wrote have not reached it$'
+	expect_out '^      fix: /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64 \(and 1 more\)$'
+}
+
+# initramfs-tools: its own listing, its own script, its own rebuild.
+test_check_initramfs_tools() {
+	local image
+	setup
+	generator initramfs-tools
+	image=$T/boot/initrd.img-6.1.0-56-amd64
+	# dracut's hook in an initramfs-tools image runs nothing.
+	initramfs "$image" usr/sbin/vfiopt usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	mkdir -p "$T/etc/default/grub.d"
+	echo '# Written by "vfiopt setup"' >"$T/etc/default/grub.d/vfiopt.cfg"
+	verb check
+	expect_out '^ok    initramfs-tools builds the initramfs; vfiopt.s part is installed \(/usr/share/initramfs-tools/hooks/vfiopt\)$'
+	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
+	expect_out '^      fix: /usr/sbin/update-initramfs -u -k all$'
+	initramfs "$image" usr/sbin/vfiopt scripts/init-top/claim_vfiopt scripts/init-top/udev
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
+	rm "$T/usr/share/initramfs-tools/hooks/vfiopt"
+	verb check
+	expect_out '^fail  initramfs-tools builds the initramfs, and vfiopt.s part is not installed \(/usr/share/initramfs-tools/hooks/vfiopt\)$'
 }
 
 test_status() {
@@ -313,6 +385,8 @@ run_test "check: a good setup" test_check_ok_and_fixes
 run_test "check: each problem with its fix" test_check_failures
 run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
 run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
+run_test "check: an initramfs-tools image, its script and its rebuild" test_check_initramfs_tools
+run_test "check: systemd-boot's entries give the next boot's selection" test_check_boot_entries
 run_test "status: the record next to the drivers now" test_status
 run_test "release: checked first, then clear, unbind, probe" test_release
 run_test "--help for every verb" test_help
