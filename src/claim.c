@@ -318,7 +318,10 @@ static void prepare(struct claim *c, struct pci_dev *dev)
 			fail(c, dev, "cannot unbind it from its driver", r);
 			return;
 		}
-		log_info("%s unbound from %s", name, dev->driver);
+		if (c->dry_run)
+			log_info("%s would be unbound from %s", name, dev->driver);
+		else
+			log_info("%s unbound from %s", name, dev->driver);
 	}
 	st->result = RESULT_PENDING;
 }

@@ -2,7 +2,8 @@
 /*
  * Every decision goes to the kernel log as one "vfiopt: " line, so that
  * "dmesg | grep vfiopt" tells the story of an early claim, and to stderr
- * as well when someone is watching.
+ * as well when someone is watching, or when there is no kernel log to
+ * take it (no /dev/kmsg under --sysroot, say).
  */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -50,7 +51,11 @@ void log_close(void)
 	log_state.kmsg_lines = 0;
 }
 
-static void kmsg_write(const char *line, size_t len)
+/*
+ * Whether @line reached the kernel log.  Once it cannot be opened or
+ * written, every later message goes to stderr instead.
+ */
+static bool kmsg_write(const char *line, size_t len)
 {
 	if (log_state.kmsg >= 0 && log_state.kmsg_lines >= KMSG_LINES_PER_OPEN)
 		log_close();
@@ -60,13 +65,15 @@ static void kmsg_write(const char *line, size_t len)
 					O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
 		if (log_state.kmsg < 0) {
 			log_state.to_kmsg = false;
-			return;
+			return false;
 		}
 	}
-	/* One write() is one kernel log record: never split a line. */
-	if (write_once(log_state.kmsg, line, len) < 0)
-		log_state.to_kmsg = false;
 	log_state.kmsg_lines++;
+	/* One write() is one kernel log record: never split a line. */
+	if (write_once(log_state.kmsg, line, len) == 0)
+		return true;
+	log_state.to_kmsg = false;
+	return false;
 }
 
 static const char *level_prefix(enum log_level level)
@@ -81,6 +88,7 @@ static const char *level_prefix(enum log_level level)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char msg[LOG_LINE_MAX];
+	bool logged = false;
 	va_list ap;
 	int n;
 
@@ -97,8 +105,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
 		n = snprintf(line, sizeof(line), "<%d>vfiopt: %s\n", (int)level, msg);
 		if (n > 0 && (size_t)n < sizeof(line))
-			kmsg_write(line, (size_t)n);
+			logged = kmsg_write(line, (size_t)n);
 	}
-	if (log_state.to_stderr)
+	/* Every message reaches somewhere: stderr when the kernel log did not take it. */
+	if (log_state.to_stderr || !logged)
 		fprintf(stderr, "vfiopt: %s%s\n", level_prefix(level), msg);
 }

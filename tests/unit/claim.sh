@@ -573,6 +573,11 @@ would write 0000:01:00.1 to $T/sys/bus/pci/drivers_probe
 would check that 0000:01:00.1 is on vfio-pci"
 	grep -q 'vfiopt: 0000:01:00.0 \[10de:1b80\] selected by vfiopt.ids=10de:1b80' "$T.err" ||
 		tap_fail "the decisions are not on stderr: $(cat "$T.err")"
+	# What it did not do is never said in the past tense.
+	grep -qx 'vfiopt: 0000:01:00.1 \[10de:10f0\] would be unbound from snd_hda_intel' "$T.err" ||
+		tap_fail "no 'would be unbound': $(cat "$T.err")"
+	! grep -E '\] (unbound from|claimed by) ' "$T.err" ||
+		tap_fail "a dry run said it did something"
 	# Nothing at all is written, not even the kernel log.
 	expect_changed
 	expect_modprobe_calls 0
@@ -583,6 +588,26 @@ would check that 0000:01:00.1 is on vfio-pci"
 	grep -qx 'would not run modprobe under --sysroot without --modprobe' "$T.out" ||
 		tap_fail "no word on modprobe: $(cat "$T.out")"
 	expect_changed
+}
+
+# No kernel log to write to, and stderr not a terminal: the messages go
+# to stderr rather than nowhere.
+test_no_kmsg() {
+	setup
+	rm "$T/dev/kmsg"
+	snapshot >"$T.before"
+	claim --cmdline "vfiopt.ids=10de:1b80" </dev/null
+	expect_status 0
+	grep -qx 'vfiopt: 0000:01:00.0 \[10de:1b80\] claimed by vfio-pci' "$T.err" ||
+		tap_fail "the claim is not on stderr:" "$(cat "$T.err")"
+	grep -qx 'vfiopt: 2 device(s) on vfio-pci, 0 not' "$T.err" ||
+		tap_fail "the summary is not on stderr:" "$(cat "$T.err")"
+	[ ! -e "$T/dev/kmsg" ] || tap_fail "dev/kmsg was created"
+	# With a kernel log, and stderr not a terminal: the kernel log only.
+	setup
+	claim --cmdline "vfiopt.ids=10de:1b80" </dev/null
+	expect_eq "stderr" "$(cat "$T.err")" ""
+	expect_kmsg '0000:01:00.0 \[10de:1b80\] claimed by vfio-pci'
 }
 
 # Without a fake kernel: the only writes are the attributes we mean.
@@ -678,6 +703,7 @@ run_test "a mixed good and bad selection" test_mixed_good_and_bad
 run_test "untrusted text is escaped in the log" test_hostile_text_is_escaped
 run_test "several KiB of command line, and more than the limit" test_long_cmdline
 run_test "--dry-run prints and writes nothing" test_dry_run
+run_test "no /dev/kmsg: every message on stderr instead" test_no_kmsg
 run_test "nothing written but the attributes meant" test_writes_nothing_else
 run_test "no selection: nothing written, not even a log line" test_nothing_selected_is_silent
 run_test "modprobe failing or missing" test_modprobe_fails
