@@ -29,14 +29,15 @@ WERROR ?= -Werror
 VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"' \
-	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"' -DINITRAMFS_TOOLS_DIR='"$(INITRAMFSTOOLSDIR)"'
+	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"' -DINITRAMFS_TOOLS_DIR='"$(INITRAMFSTOOLSDIR)"' \
+	-DDATADIR='"$(DATADIR)"'
 VFIOPT_LDFLAGS = -static -Wl,--gc-sections -Wl,--build-id
 
 SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c \
 	src/log.c src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c \
 	src/setup-initramfs-tools.c src/setup-grub-default.c src/setup-kernel-cmdline.c \
 	src/setup-grubby.c \
-	src/cmdline-words.c \
+	src/cmdline-words.c src/softdeps.c \
 	src/list.c src/pciids.c src/modalias.c src/status.c src/release.c src/check.c src/boot.c \
 	src/util.c
 OBJS = $(SRCS:.c=.o)
@@ -56,10 +57,10 @@ src/%.o: src/%.c $(HDRS)
 # setup and check look for the dracut module and the initramfs-tools hook
 # where they are installed: the directories are compiled in, so what uses
 # them is rebuilt when they change.
-PATHS = $(DRACUTMODULE) $(INITRAMFSTOOLSDIR)
+PATHS = $(DRACUTMODULE) $(INITRAMFSTOOLSDIR) $(DATADIR)
 src/paths.stamp: FORCE
 	@echo '$(PATHS)' | cmp -s - $@ || echo '$(PATHS)' >$@
-src/setup-dracut.o src/setup-initramfs-tools.o src/check.o: src/paths.stamp
+src/setup-dracut.o src/setup-initramfs-tools.o src/check.o src/softdeps.o: src/paths.stamp
 src/main.o: debian/changelog
 FORCE:
 

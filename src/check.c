@@ -19,6 +19,7 @@
 #include "paths.h"
 #include "selection.h"
 #include "setup.h"
+#include "softdeps.h"
 #include "spawn.h"
 #include "sysfs.h"
 #include "util.h"
@@ -450,6 +451,27 @@ static void check_initramfs(struct check *c)
 		finding(c, "fail", fix, "/%s has no vfiopt: no early claim at boot", image);
 }
 
+static void report_shadowed(const char *module, const char *file, void *ctx)
+{
+	char fix[PATH_BUF_MAX + 128];
+
+	path_join(fix, sizeof(fix), "add vfio-pci to the pre: list of that line in /%s", file);
+	finding(ctx, "warn", fix,
+		"/%s has a softdep for %s, and kmod takes the first it finds: vfiopt's is "
+		"ignored, and vfio-pci may load after %s (the claim does not need it; "
+		"vfio-pci.ids= does)",
+		file, module, module);
+}
+
+/* A host softdep that would hide ours in the initramfs. */
+static void check_softdeps(struct check *c)
+{
+	int r = softdeps_shadowed(c->sys.root, report_shadowed, c);
+
+	if (r == 0)
+		finding(c, "ok", NULL, "no modprobe.d file hides vfiopt's softdeps");
+}
+
 /* Room for every word setup can write (64 ids, 64 addresses) and some. */
 #define SELECTION_WORDS_MAX 8192
 
@@ -609,6 +631,7 @@ int verb_check(int argc, char **argv)
 	check_selection(&c);
 	check_modules(&c);
 	check_initramfs(&c);
+	check_softdeps(&c);
 	check_next_boot(&c);
 	printf("%u failed, %u warning(s)\n", c.fails, c.warns);
 	sysfs_close(&c.sys);

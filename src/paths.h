@@ -21,4 +21,9 @@
 #define INITRAMFS_TOOLS_HOOK INITRAMFS_TOOLS_DIR "/hooks/vfiopt"
 #define INITRAMFS_TOOLS_SCRIPT "scripts/init-top/claim_vfiopt"
 
+/* make install's data directory: the softdeps for the initramfs-tools hook. */
+#ifndef DATADIR
+#define DATADIR "/usr/share/vfiopt"
+#endif
+
 #endif

@@ -126,6 +126,30 @@ check_opt_in() {
 	expect_same_file "$img" etc/vfiopt.conf "$work/vfiopt.conf"
 }
 
+# kmod, with Debian's kernel, takes the first softdep line it finds for a
+# module: vfiopt's softdeps load vfio-pci first, unless a file that sorts
+# before vfiopt.conf has one for the same driver (what "vfiopt check"
+# warns about).
+check_first_softdep_wins() {
+	local conf=$work/modprobe.d deps
+	if ! kernel_fetch 6.1 2>"$work/fetch.err"; then
+		tap_fail "no 6.1 kernel: $(cat "$work/fetch.err")"
+		return
+	fi
+	rm -rf "$conf"
+	mkdir -p "$conf"
+	cp "$top/conf/modprobe.d/vfiopt.conf" "$conf/vfiopt.conf"
+	deps=$(modprobe -d "$KERNEL_ROOT" -S "$KERNEL_VERSION" -C "$conf" --show-depends snd_hda_intel)
+	grep -q '/vfio-pci\.ko' <<<"$deps" || tap_fail "vfiopt's softdep did not bring vfio-pci:" "$deps"
+	[ "$(grep -n '/vfio-pci\.ko' <<<"$deps" | cut -d: -f1)" -lt \
+		"$(grep -n '/snd-hda-intel\.ko' <<<"$deps" | cut -d: -f1)" ] ||
+		tap_fail "vfio-pci does not come before snd-hda-intel:" "$deps"
+	echo 'softdep snd-hda-intel pre: loop' >"$conf/alsa.conf"
+	deps=$(modprobe -d "$KERNEL_ROOT" -S "$KERNEL_VERSION" -C "$conf" --show-depends snd_hda_intel)
+	grep -q '/loop\.ko' <<<"$deps" || tap_fail "the first softdep was not used:" "$deps"
+	! grep -q '/vfio-pci\.ko' <<<"$deps" || tap_fail "both softdeps were used: the rule changed"
+}
+
 if ! dracut_setup "$work" 2>"$work/setup.err"; then
 	echo "not ok - dracut setup"
 	sed 's/^/#   /' "$work/setup.err"
@@ -140,3 +164,4 @@ for series in 6.1 6.12; do
 	done
 done
 run_test "dracut: opt-in, and /etc/vfiopt.conf baked in" check_opt_in
+run_test "kmod: the first softdep for a driver wins, ours included" check_first_softdep_wins

@@ -188,6 +188,7 @@ test_check_next_boot() {
 	generator dracut
 	# Debian's GRUB: update-grub, and a grub-mkconfig that reads grub.d.
 	mkdir -p "$T/usr/sbin"
+	# shellcheck disable=SC2016 # a line of Debian's script, not to expand
 	printf '#!/bin/sh\nfor x in ${sysconfdir}/default/grub.d/*.cfg ; do\n' >"$T/usr/sbin/grub-mkconfig"
 	cp "$T/usr/sbin/grub-mkconfig" "$T/usr/sbin/update-grub"
 	chmod +x "$T/usr/sbin/grub-mkconfig" "$T/usr/sbin/update-grub"
@@ -246,6 +247,31 @@ test_check_boot_entries() {
 	expect_status 1
 	expect_out '^fail  /boot/efi/loader/entries selects nothing: the parameters setup wrote have not reached it$'
 	expect_out '^      fix: /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64 \(and 1 more\)$'
+}
+
+# A host softdep for one of our drivers, in a file that sorts before
+# vfiopt.conf, hides ours in the initramfs: kmod takes the first.
+test_check_softdeps() {
+	setup
+	generator dracut
+	cp "$here/../conf/modprobe.d/vfiopt.conf" "$T/usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf"
+	verb check
+	expect_out "^ok    no modprobe.d file hides vfiopt's softdeps$"
+	mkdir -p "$T/etc/modprobe.d" "$T/lib/modprobe.d"
+	echo 'softdep nvidia-current pre: ecdh_generic' >"$T/etc/modprobe.d/nvidia.conf"
+	printf '# alsa\n  softdep\tsnd-hda-intel post: snd-hda-codec-hdmi\n' >"$T/lib/modprobe.d/alsa.conf"
+	# After ours: kmod reads ours first.
+	echo 'softdep i915 pre: video' >"$T/etc/modprobe.d/zz-i915.conf"
+	verb check
+	expect_out "^warn  /etc/modprobe.d/nvidia.conf has a softdep for nvidia_current, and kmod takes the first it finds: vfiopt's is ignored"
+	expect_out '^      fix: add vfio-pci to the pre: list of that line in /etc/modprobe.d/nvidia.conf$'
+	expect_out "^warn  /lib/modprobe.d/alsa.conf has a softdep for snd_hda_intel"
+	expect_no_out 'softdep for i915'
+	expect_no_out 'no modprobe.d file hides'
+	# A file of the same name in /etc hides /lib's.
+	: >"$T/etc/modprobe.d/alsa.conf"
+	verb check
+	expect_no_out 'softdep for snd_hda_intel'
 }
 
 # initramfs-tools: its own listing, its own script, its own rebuild.
@@ -387,6 +413,7 @@ run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" t
 run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
 run_test "check: an initramfs-tools image, its script and its rebuild" test_check_initramfs_tools
 run_test "check: systemd-boot's entries give the next boot's selection" test_check_boot_entries
+run_test "check: a host softdep that hides vfiopt's in the initramfs" test_check_softdeps
 run_test "status: the record next to the drivers now" test_status
 run_test "release: checked first, then clear, unbind, probe" test_release
 run_test "--help for every verb" test_help
