@@ -43,8 +43,10 @@ SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c 
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 
-# The command line parser, alone, for the fuzz targets.
-FUZZ_SRCS = src/selection.c src/pci.c src/util.c src/log.c
+# What reads untrusted input, alone, for the fuzz targets: the kernel
+# command line, /etc/vfiopt.conf, the command lines in users' files.
+FUZZ_TARGETS = cmdline config words
+FUZZ_SRCS = src/selection.c src/pci.c src/util.c src/log.c src/config.c src/cmdline-words.c
 
 all: vfiopt
 
@@ -69,7 +71,7 @@ FORCE:
 # compiler the build uses depends on them.
 check:
 	tests/deps.sh
-	$(MAKE) vfiopt tests/fuzz/fuzz-smoke
+	$(MAKE) vfiopt $(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
 	tests/run-all.sh ./vfiopt
 
 # Boot the stand-in machine in QEMU without and with vfiopt, and show the GPU
@@ -82,21 +84,25 @@ bench: vfiopt
 	tests/bench/run.sh ./vfiopt
 	tests/bench/boot.sh
 
-# Coverage-guided fuzzing of the command line parser (needs clang).
-fuzz: tests/fuzz/fuzz-cmdline
+# Coverage-guided fuzzing of each target for FUZZ_SECONDS (needs clang).
+# New inputs go to tests/fuzz/work/TARGET, the committed corpus is read.
+fuzz: $(FUZZ_TARGETS:%=tests/fuzz/fuzz-%)
 	mkdir -p tests/fuzz/findings
-	tests/fuzz/fuzz-cmdline -max_total_time=$${FUZZ_SECONDS:-60} \
-		-artifact_prefix=tests/fuzz/findings/ tests/fuzz/corpus
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p tests/fuzz/work/$$t && \
+		tests/fuzz/fuzz-$$t -max_total_time=$${FUZZ_SECONDS:-60} \
+			-artifact_prefix=tests/fuzz/findings/$$t- \
+			tests/fuzz/work/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
-tests/fuzz/fuzz-cmdline: tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS) $(HDRS)
-	clang -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ \
-		tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
+tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(HDRS)
+	clang -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< $(FUZZ_SRCS)
 
-# The fuzz target under ASan and UBSan without libFuzzer, for make check.
+# Each target under ASan and UBSan without libFuzzer, for make check.
 SAN_CC ?= cc
-tests/fuzz/fuzz-smoke: tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS) $(HDRS)
+tests/fuzz/smoke-%: tests/fuzz/smoke.c tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(HDRS)
 	$(SAN_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-Isrc -o $@ tests/fuzz/smoke.c tests/fuzz/fuzz_cmdline.c $(FUZZ_SRCS)
+		-Isrc -o $@ tests/fuzz/smoke.c tests/fuzz/fuzz_$*.c $(FUZZ_SRCS)
 
 install: vfiopt
 	install -D -m 0755 vfiopt $(DESTDIR)$(SBINDIR)/vfiopt
@@ -149,8 +155,10 @@ DISTNAME = vfiopt-$(VERSION)
 # What git tracks; in a tree without git (a tarball's), every file but what
 # the build and the tests make, which .gitignore names.
 DIST_FILES = { git ls-files -z 2>/dev/null || find . -path ./.git -prune -o -path ./build -prune \
-	-o -path './tests/*/logs' -prune -o ! -type d ! -name '*.o' ! -path ./vfiopt \
-	! -path ./src/paths.stamp ! -path './tests/fuzz/fuzz-*' -printf '%P\0'; }
+	-o -path './tests/*/logs' -prune -o -path ./tests/fuzz/work -prune -o -path ./tests/fuzz/findings -prune \
+	-o ! -type d ! -name '*.o' ! -path ./vfiopt \
+	! -path ./src/paths.stamp ! -path './tests/fuzz/fuzz-*' ! -path './tests/fuzz/smoke-*' \
+	-printf '%P\0'; }
 dist:
 	@[ -n "$(VERSION)" ] || { echo "make dist: no version in debian/changelog" >&2; exit 1; }
 	rm -rf build/dist
@@ -176,7 +184,8 @@ rpm: dist
 		build/rpm/SPECS/vfiopt.spec
 
 clean:
-	rm -f vfiopt $(OBJS) src/paths.stamp tests/fuzz/fuzz-cmdline tests/fuzz/fuzz-smoke
+	rm -f vfiopt $(OBJS) src/paths.stamp $(FUZZ_TARGETS:%=tests/fuzz/fuzz-%) \
+		$(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
 	rm -rf build
 
 .PHONY: all check demo bench fuzz install uninstall dist deb rpm clean FORCE

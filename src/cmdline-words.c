@@ -49,22 +49,29 @@ static int put(char *out, size_t size, size_t *at, const char *s, size_t n)
 	return 0;
 }
 
-/* Whether word @i of @list is taken already; marks it when not, and it is @w. */
-static bool take(const char *list, unsigned long long *taken, const char *w, size_t n)
+/* Whether @w is a word of @list not @taken yet; marks it taken when it is. */
+static bool take(const char *list, bool *taken, const char *w, size_t n)
 {
 	size_t pos = 0, rn;
 	const char *r;
 	unsigned int i;
 
 	for (i = 0; (r = words_next(list, strlen(list), &pos, &rn)); i++) {
-		if (i >= 64)
-			return false;
-		if (rn == n && memcmp(r, w, n) == 0 && !(*taken & (1ULL << i))) {
-			*taken |= 1ULL << i;
+		if (rn == n && memcmp(r, w, n) == 0 && !taken[i]) {
+			taken[i] = true;
 			return true;
 		}
 	}
 	return false;
+}
+
+static size_t count_words(const char *list)
+{
+	size_t pos = 0, n, count = 0;
+
+	while (words_next(list, strlen(list), &pos, &n))
+		count++;
+	return count;
 }
 
 /*
@@ -72,24 +79,25 @@ static bool take(const char *list, unsigned long long *taken, const char *w, siz
  * before it, or after it for the line's first word), then with each word
  * of @add that it does not hold yet, after one space: what add put in,
  * remove takes out, byte for byte.  The words added go to @added,
- * space-separated: what a later edit must remove.  At most 64 words to
- * remove.  0 or -E2BIG.
+ * space-separated: what a later edit must remove.  0, or -E2BIG when
+ * @out or @added is too small or @remove has more than WORDS_REMOVE_MAX
+ * words.
  */
 int words_edit(const char *line, size_t len, const char *remove, const char *add, char *out,
 	       size_t size, char *added, size_t added_size)
 {
-	unsigned long long taken = 0;
+	bool taken[WORDS_REMOVE_MAX] = { false };
 	size_t pos = 0, at = 0, added_at = 0, n, from = 0;
 	const char *w;
 	int err = 0;
 
-	if (!size || !added_size)
+	if (!size || !added_size || count_words(remove) > WORDS_REMOVE_MAX)
 		return -E2BIG;
 	out[0] = added[0] = '\0';
 	while (!err && (w = words_next(line, len, &pos, &n))) {
 		size_t start = (size_t)(w - line);
 
-		if (!take(remove, &taken, w, n))
+		if (!take(remove, taken, w, n))
 			continue;
 		/* Keep what comes before, less the one blank that went with it. */
 		if (start > from)

@@ -13,6 +13,9 @@
  * setup's own, single-space separated.
  */
 
+/* Far more than setup ever adds (five words), and few enough for the stack. */
+#define WORDS_REMOVE_MAX 256
+
 const char *words_next(const char *s, size_t len, size_t *pos, size_t *n);
 bool words_has(const char *line, size_t len, const char *word, size_t word_len);
 int words_edit(const char *line, size_t len, const char *remove, const char *add, char *out,

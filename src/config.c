@@ -83,12 +83,33 @@ static void config_line(struct selection *sel, char *line, unsigned int lineno)
 			lineno, printable(key, strlen(key), text, sizeof(text)));
 }
 
+/*
+ * The configuration in @buf (@len bytes, NUL-terminated, changed in
+ * place) into @sel: well-formed lines count, the others are named and
+ * ignored.  -EINVAL for a file that is not text, ignored whole.
+ */
+int config_parse(char *buf, size_t len, struct selection *sel)
+{
+	unsigned int lineno = 0;
+	char *line, *next;
+
+	if (memchr(buf, '\0', len)) {
+		log_warn("/etc/vfiopt.conf is not a text file: ignoring it");
+		return -EINVAL;
+	}
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		config_line(sel, line, ++lineno);
+	}
+	return 0;
+}
+
 /* 0 when the file is absent or read; a file too big is ignored whole. */
 int config_load(int rootfd, struct selection *sel)
 {
 	static char buf[CONFIG_MAX];
-	unsigned int lineno = 0;
-	char *line, *next;
 	ssize_t n;
 
 	n = read_file_at(rootfd, CONFIG_PATH, buf, sizeof(buf));
@@ -102,15 +123,5 @@ int config_load(int rootfd, struct selection *sel)
 		log_warn("cannot read /etc/vfiopt.conf: %s", strerror((int)-n));
 		return (int)n;
 	}
-	if (memchr(buf, '\0', (size_t)n)) {
-		log_warn("/etc/vfiopt.conf is not a text file: ignoring it");
-		return -EINVAL;
-	}
-	for (line = buf; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		config_line(sel, line, ++lineno);
-	}
-	return 0;
+	return config_parse(buf, (size_t)n, sel);
 }

@@ -33,6 +33,8 @@ static struct {
 	unsigned int kmsg_lines;
 	bool to_kmsg;
 	bool to_stderr;
+	/* The kernel log was wanted and failed: stderr takes over. */
+	bool kmsg_lost;
 } log_state = { .rootfd = -1, .kmsg = -1 };
 
 void log_setup(int rootfd, bool to_kmsg, bool to_stderr)
@@ -41,6 +43,7 @@ void log_setup(int rootfd, bool to_kmsg, bool to_stderr)
 	log_state.rootfd = rootfd;
 	log_state.to_kmsg = to_kmsg;
 	log_state.to_stderr = to_stderr;
+	log_state.kmsg_lost = false;
 }
 
 void log_close(void)
@@ -52,10 +55,10 @@ void log_close(void)
 }
 
 /*
- * Whether @line reached the kernel log.  Once it cannot be opened or
- * written, every later message goes to stderr instead.
+ * @line to the kernel log.  Once it cannot be opened or written, this
+ * message and every later one go to stderr instead.
  */
-static bool kmsg_write(const char *line, size_t len)
+static void kmsg_write(const char *line, size_t len)
 {
 	if (log_state.kmsg >= 0 && log_state.kmsg_lines >= KMSG_LINES_PER_OPEN)
 		log_close();
@@ -65,15 +68,16 @@ static bool kmsg_write(const char *line, size_t len)
 					O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
 		if (log_state.kmsg < 0) {
 			log_state.to_kmsg = false;
-			return false;
+			log_state.kmsg_lost = true;
+			return;
 		}
 	}
 	log_state.kmsg_lines++;
 	/* One write() is one kernel log record: never split a line. */
 	if (write_once(log_state.kmsg, line, len) == 0)
-		return true;
+		return;
 	log_state.to_kmsg = false;
-	return false;
+	log_state.kmsg_lost = true;
 }
 
 static const char *level_prefix(enum log_level level)
@@ -88,7 +92,6 @@ static const char *level_prefix(enum log_level level)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char msg[LOG_LINE_MAX];
-	bool logged = false;
 	va_list ap;
 	int n;
 
@@ -105,9 +108,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
 		n = snprintf(line, sizeof(line), "<%d>vfiopt: %s\n", (int)level, msg);
 		if (n > 0 && (size_t)n < sizeof(line))
-			logged = kmsg_write(line, (size_t)n);
+			kmsg_write(line, (size_t)n);
 	}
 	/* Every message reaches somewhere: stderr when the kernel log did not take it. */
-	if (log_state.to_stderr || !logged)
+	if (log_state.to_stderr || log_state.kmsg_lost)
 		fprintf(stderr, "vfiopt: %s%s\n", level_prefix(level), msg);
 }

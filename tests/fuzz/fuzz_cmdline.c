@@ -15,6 +15,49 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* For the smoke driver: the pieces command lines are made of. */
+const char *const fuzz_tokens[] = {
+	"vfiopt.ids=",
+	"vfiopt.addrs=",
+	"vfio-pci.ids=",
+	"vfio_pci.ids=",
+	"vfiopt.disable",
+	"vfiopt.companions=",
+	"rd.vfiopt.ids=",
+	"\"",
+	"\"",
+	",",
+	",",
+	":",
+	":",
+	".",
+	"=",
+	" ",
+	" ",
+	"\t",
+	"--",
+	"8086",
+	"10de",
+	"3e90",
+	"ffffffff",
+	"ffff",
+	"030000",
+	"0000",
+	"00",
+	"02",
+	"1f",
+	"7",
+	"9",
+	"../",
+	"/",
+	"\xa0",
+	"0x",
+	"-1",
+	"zz",
+	"",
+};
+const size_t fuzz_n_tokens = sizeof(fuzz_tokens) / sizeof(fuzz_tokens[0]);
+
 static void check_addr_roundtrip(const struct pci_addr *a)
 {
 	char name[PCI_NAME_MAX];

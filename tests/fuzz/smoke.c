@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Run the fuzz target without libFuzzer, under ASan and UBSan, in make
+ * Run a fuzz target without libFuzzer, under ASan and UBSan, in make
  * check: every corpus file, then a fixed number of inputs built from a
- * seeded generator out of command-line tokens and random bytes.  Same
+ * seeded generator out of the target's tokens and random bytes.  Same
  * seed, same inputs: a failure here reproduces.
  */
 #include <dirent.h>
@@ -15,46 +15,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const tokens[] = {
-	"vfiopt.ids=",
-	"vfiopt.addrs=",
-	"vfio-pci.ids=",
-	"vfio_pci.ids=",
-	"vfiopt.disable",
-	"vfiopt.companions=",
-	"rd.vfiopt.ids=",
-	"\"",
-	"\"",
-	",",
-	",",
-	":",
-	":",
-	".",
-	"=",
-	" ",
-	" ",
-	"\t",
-	"--",
-	"8086",
-	"10de",
-	"3e90",
-	"ffffffff",
-	"ffff",
-	"030000",
-	"0000",
-	"00",
-	"02",
-	"1f",
-	"7",
-	"9",
-	"../",
-	"/",
-	"\xa0",
-	"0x",
-	"-1",
-	"zz",
-	"",
-};
+/* The target's own pieces of input, in its fuzz_*.c. */
+extern const char *const fuzz_tokens[];
+extern const size_t fuzz_n_tokens;
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -76,7 +39,7 @@ static size_t generate(uint8_t *buf, size_t cap)
 				buf[len++] = (uint8_t)next_rand();
 			continue;
 		}
-		const char *t = tokens[next_rand() % (sizeof(tokens) / sizeof(tokens[0]))];
+		const char *t = fuzz_tokens[next_rand() % fuzz_n_tokens];
 		size_t n = strlen(t);
 
 		if (len + n > cap)
