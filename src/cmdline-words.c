@@ -8,9 +8,10 @@
 
 #include "cmdline-words.h"
 
+/* kernel-install reads /etc/kernel/cmdline's lines as one: a newline separates too. */
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || c == '\t' || c == '\n';
 }
 
 /* The next word of @s[0..len) from *@pos: its start, and its length in *@n; NULL at the end. */
@@ -125,22 +126,31 @@ int words_edit(const char *line, size_t len, const char *remove, const char *add
 }
 
 /*
- * A word of @line with the same name (up to '=') as a vfiopt word of
- * @add but another value, that @remove does not take away: someone
- * else's selection, which setup's would only add to.  NULL when none.
+ * A word of @line with the same name (up to '=') as a word of @add but
+ * another value, that @remove does not take away: a vfiopt word (or
+ * rd.vfiopt, the same to the claim) is someone else's selection, which
+ * setup's would only add to; with @any_key, any word, for grubby, which
+ * replaces a parameter of the same name.  NULL when none.
  */
 const char *words_clash(const char *line, size_t len, const char *add, const char *remove,
-			size_t *clash_len)
+			bool any_key, size_t *clash_len)
 {
 	size_t pos = 0, n, apos, an;
 	const char *w, *a;
 
 	while ((w = words_next(line, len, &pos, &n))) {
 		for (apos = 0; (a = words_next(add, strlen(add), &apos, &an));) {
-			const char *eq = memchr(a, '=', an);
-			size_t key = eq ? (size_t)(eq - a) + 1 : an;
+			const char *eq = memchr(a, '=', an), *name = w;
+			size_t key = eq ? (size_t)(eq - a) + 1 : an, nlen = n;
+			bool ours = strncmp(a, "vfiopt.", 7) == 0;
 
-			if (strncmp(a, "vfiopt.", 7) != 0 || n < key || memcmp(w, a, key) != 0)
+			if (!any_key && !ours)
+				continue;
+			if (ours && nlen > 3 && memcmp(name, "rd.", 3) == 0) {
+				name += 3;
+				nlen -= 3;
+			}
+			if (nlen < key || memcmp(name, a, key) != 0)
 				continue;
 			if ((n == an && memcmp(w, a, n) == 0) ||
 			    words_has(remove, strlen(remove), w, n))

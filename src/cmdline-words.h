@@ -9,8 +9,8 @@
  * Kernel command lines that live in files of someone else's (GRUB_CMDLINE_
  * LINUX in /etc/default/grub, /etc/kernel/cmdline): setup adds its words
  * and takes exactly those away again, and leaves every other byte as it
- * was.  Words are separated by spaces and tabs; @words arguments are
- * setup's own, single-space separated.
+ * was.  Words are separated by spaces, tabs and newlines; @words arguments
+ * are setup's own, single-space separated.
  */
 
 /* Far more than setup ever adds (five words), and few enough for the stack. */
@@ -21,6 +21,6 @@ bool words_has(const char *line, size_t len, const char *word, size_t word_len);
 int words_edit(const char *line, size_t len, const char *remove, const char *add, char *out,
 	       size_t size, char *added, size_t added_size);
 const char *words_clash(const char *line, size_t len, const char *add, const char *remove,
-			size_t *clash_len);
+			bool any_key, size_t *clash_len);
 
 #endif

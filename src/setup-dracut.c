@@ -38,8 +38,9 @@ static bool dracut_detect(int rootfd)
  * add_dracutmodules naming a module dracut cannot find makes every later
  * dracut run fail, a kernel upgrade's included.
  */
-static int dracut_ready(int rootfd)
+static int dracut_ready(int rootfd, const char *words)
 {
+	(void)words;
 	if (!setup_exists(rootfd, DRACUT_MODULE_SETUP, F_OK)) {
 		fprintf(stderr,
 			"vfiopt setup: the dracut module is not installed (%s is missing: "

@@ -76,8 +76,7 @@ static int find_value(const char *buf, size_t len, struct value *v)
 	    (quote == '"' && strcspn(found + 1, "\\$`") < v->len)) {
 		fprintf(stderr,
 			"vfiopt setup: GRUB_CMDLINE_LINUX in /%s is not a plain quoted value "
-			"that setup can edit safely: add the parameters to it yourself (they "
-			"follow)\n",
+			"that setup can edit safely: edit it yourself\n",
 			DEFAULT_GRUB);
 		return -ENOTSUP;
 	}
@@ -100,38 +99,55 @@ static ssize_t read_default_grub(int rootfd, struct value *v)
 	return find_value(file, (size_t)len, v) < 0 ? -ENOTSUP : len;
 }
 
-static int grub_default_ready(int rootfd)
+/* A vfiopt word of someone else's in the value: setup's would only add to it. */
+static int refuse_clash(const struct value *v, const char *add, const char *remove)
 {
-	struct value v;
-	ssize_t len = read_default_grub(rootfd, &v);
+	size_t clash_len;
+	const char *clash = words_clash(file + v->start, v->len, add, remove, false, &clash_len);
 
-	return len < 0 ? (int)len : 0;
+	if (!clash)
+		return 0;
+	fprintf(stderr,
+		"vfiopt setup: GRUB_CMDLINE_LINUX in /%s already has %.*s, which setup did not "
+		"write: remove it first\n",
+		DEFAULT_GRUB, (int)clash_len, clash);
+	return -EEXIST;
 }
 
-/*
- * /etc/default/grub with the value's words edited: those of @remove out,
- * those of @add in; what was added into @st.  1 written, 0 unchanged.
- */
-static int edit(int rootfd, const char *remove, const char *add, struct setup_state *st)
+static int grub_default_ready(int rootfd, const char *words)
 {
-	static char value[SETUP_WORDS_MAX * 2], content[SETUP_FILE_MAX];
+	struct setup_state old;
 	struct value v;
-	struct stat sb;
-	const char *clash;
-	size_t clash_len;
 	ssize_t len = read_default_grub(rootfd, &v);
 	int r;
 
 	if (len < 0)
 		return (int)len;
-	clash = words_clash(file + v.start, v.len, add, remove, &clash_len);
-	if (clash) {
-		fprintf(stderr,
-			"vfiopt setup: GRUB_CMDLINE_LINUX in /%s already has %.*s, which setup "
-			"did not write: remove it first\n",
-			DEFAULT_GRUB, (int)clash_len, clash);
-		return -EEXIST;
-	}
+	r = setup_state_elsewhere(rootfd, DEFAULT_GRUB);
+	if (r == 0)
+		r = setup_state_read(rootfd, DEFAULT_GRUB, &old);
+	return r < 0 ? r : refuse_clash(&v, words, old.words);
+}
+
+/*
+ * /etc/default/grub with the value's words edited: those of @remove out,
+ * those of @add in; what was added into @st, recorded (with @old's words)
+ * before the file changes when @old is given.  1 written, 0 unchanged.
+ */
+static int edit(int rootfd, const char *remove, const char *add, struct setup_state *st,
+		const struct setup_state *old)
+{
+	static char value[SETUP_WORDS_MAX * 2], content[SETUP_FILE_MAX];
+	struct value v;
+	struct stat sb;
+	ssize_t len = read_default_grub(rootfd, &v);
+	int r;
+
+	if (len < 0)
+		return (int)len;
+	r = refuse_clash(&v, add, remove);
+	if (r < 0)
+		return r;
 	r = words_edit(file + v.start, v.len, remove, add, value, sizeof(value), st->words,
 		       sizeof(st->words));
 	if (r == 0)
@@ -144,6 +160,8 @@ static int edit(int rootfd, const char *remove, const char *add, struct setup_st
 	/* The user's file keeps its mode. */
 	if (fstatat(rootfd, DEFAULT_GRUB, &sb, 0) < 0)
 		return -errno;
+	if (old && setup_state_pending(rootfd, old, st) < 0)
+		return -EIO;
 	return setup_write_file(rootfd, DEFAULT_GRUB, content, sb.st_mode & 07777, true);
 }
 
@@ -154,7 +172,7 @@ static int grub_default_write(int rootfd, const char *words)
 
 	if (r < 0)
 		return r;
-	r = edit(rootfd, old.words, words, &st);
+	r = edit(rootfd, old.words, words, &st, &old);
 	if (r < 0)
 		return r;
 	return setup_state_write(rootfd, &st) < 0 ? -EIO : r;
@@ -167,9 +185,14 @@ static int grub_default_undo(int rootfd)
 
 	if (r <= 0)
 		return r;
-	r = edit(rootfd, st.words, "", &none);
-	if (r < 0)
+	r = edit(rootfd, st.words, "", &none, NULL);
+	if (r < 0) {
+		fprintf(stderr,
+			"vfiopt setup: take these words out of GRUB_CMDLINE_LINUX in /%s yourself: "
+			"%s\n",
+			DEFAULT_GRUB, st.words);
 		return r;
+	}
 	return setup_state_remove(rootfd) < 0 ? -EIO : 1;
 }
 

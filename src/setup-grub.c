@@ -69,8 +69,9 @@ static bool grub_detect(int rootfd)
 	return grub_mkconfig(rootfd) != NULL && grub_reads_grub_d(rootfd);
 }
 
-static int grub_ready(int rootfd)
+static int grub_ready(int rootfd, const char *words)
 {
+	(void)words;
 	return setup_may_write(rootfd, GRUB_SNIPPET, "Debian's grub2-common ships it");
 }
 

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,42 +29,90 @@ static bool grubby_detect(int rootfd)
 	return setup_exists(rootfd, GRUBBY, X_OK) && setup_exists(rootfd, ENTRIES, F_OK);
 }
 
-static int grubby_ready(int rootfd)
-{
-	(void)rootfd;
-	return 0;
-}
+/* The entries' options lines, read once per run. */
+#define ENTRIES_MAX 32
+static struct entry {
+	char name[128];
+	char options[OPTIONS_MAX];
+} entries[ENTRIES_MAX];
+static unsigned int n_entries;
 
-/* Whether every entry's options line has @word (none: no entry has it). */
-static bool in_every_entry(int rootfd, const char *word, size_t len)
+static void read_entries(int rootfd)
 {
-	static char entry[OPTIONS_MAX];
-	unsigned int entries = 0, having = 0;
+	static char text[OPTIONS_MAX + 4096];
 	struct dirent *de;
 	DIR *dir = opendir_at(rootfd, ENTRIES);
 
+	n_entries = 0;
 	if (!dir)
-		return false;
-	while ((de = readdir(dir))) {
+		return;
+	while (n_entries < ENTRIES_MAX && (de = readdir(dir))) {
+		struct entry *e = &entries[n_entries];
 		char path[PATH_BUF_MAX];
 		const char *line;
 		size_t n = strlen(de->d_name);
 
-		if (n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0 ||
+		if (n < 6 || n >= sizeof(e->name) || strcmp(de->d_name + n - 5, ".conf") != 0 ||
 		    path_join(path, sizeof(path), ENTRIES "/%s", de->d_name) < 0 ||
-		    read_file_at(rootfd, path, entry, sizeof(entry)) < 0)
+		    read_file_at(rootfd, path, text, sizeof(text)) < 0)
 			continue;
-		entries++;
-		for (line = entry; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-			if (strncmp(line, "options", 7) != 0 || (line[7] != ' ' && line[7] != '\t'))
-				continue;
-			if (words_has(line + 8, strcspn(line + 8, "\n"), word, len))
-				having++;
-			break;
+		memcpy(e->name, de->d_name, n + 1);
+		e->options[0] = '\0';
+		for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+			if (strncmp(line, "options", 7) == 0 &&
+			    (line[7] == ' ' || line[7] == '\t')) {
+				snprintf(e->options, sizeof(e->options), "%.*s",
+					 (int)strcspn(line + 8, "\n"), line + 8);
+				break;
+			}
 		}
+		n_entries++;
 	}
 	closedir(dir);
-	return entries && having == entries;
+}
+
+/* A parameter of the same name with another value in an entry: grubby --args would replace it. */
+static int refuse_clash(const char *words, const char *old)
+{
+	unsigned int i;
+	size_t n;
+
+	for (i = 0; i < n_entries; i++) {
+		const char *clash = words_clash(entries[i].options, strlen(entries[i].options),
+						words, old, true, &n);
+
+		if (clash) {
+			fprintf(stderr,
+				"vfiopt setup: boot entry %s has %.*s, which grubby --args would "
+				"replace: take it out first\n",
+				entries[i].name, (int)n, clash);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+static int grubby_ready(int rootfd, const char *words)
+{
+	struct setup_state old;
+	int r = setup_state_elsewhere(rootfd, "grubby");
+
+	if (r == 0)
+		r = setup_state_read(rootfd, "grubby", &old);
+	if (r < 0)
+		return r;
+	read_entries(rootfd);
+	return refuse_clash(words, old.words);
+}
+
+/* How many entries' options have @word. */
+static unsigned int entries_having(const char *word, size_t len)
+{
+	unsigned int i, having = 0;
+
+	for (i = 0; i < n_entries; i++)
+		having += words_has(entries[i].options, strlen(entries[i].options), word, len);
+	return having;
 }
 
 /* Append @word (@len bytes) to the space-separated @list. */
@@ -75,29 +124,54 @@ static int list_add(char *list, size_t size, const char *word, size_t len)
 }
 
 /*
- * What to ask of grubby: the words of @words that the entries lack go to
- * --args, setup's earlier words that @words no longer has to
- * --remove-args; setup's words from now on are those it added then and
- * keeps, and those it adds now.
+ * grubby --args replaces a parameter of the same name; the last
+ * grubby-bls matches names as substrings (iommu= in intel_iommu=), so the
+ * shorter names go first.
+ */
+static int by_name_length(const void *a, const void *b)
+{
+	size_t la = strcspn(*(const char *const *)a, "="),
+	       lb = strcspn(*(const char *const *)b, "=");
+
+	return la < lb ? -1 : la > lb;
+}
+
+/*
+ * What to ask of grubby: the words of @words that not every entry has go
+ * to --args, setup's earlier words that @words no longer has to
+ * --remove-args.  Setup's words from now on are those no entry had and
+ * those it added before and keeps: a word a user had in some entry is
+ * never taken away.  A parameter of the same name with another value in
+ * an entry is refused: grubby would replace it.
  */
 static int grubby_write(int rootfd, const char *words)
 {
 	struct setup_state old, st = { .where = "grubby" };
 	char add[SETUP_WORDS_MAX] = "", gone[SETUP_WORDS_MAX] = "";
-	size_t pos = 0, n;
-	const char *w;
+	const char *sorted[64], *w;
+	size_t pos = 0, n, n_sorted = 0, i;
 	int r = setup_state_read(rootfd, "grubby", &old);
 
 	if (r < 0)
 		return r;
 	r = 0;
 	args[0] = remove_args[0] = '\0';
-	while (r == 0 && (w = words_next(words, strlen(words), &pos, &n))) {
-		bool present = in_every_entry(rootfd, w, n);
+	read_entries(rootfd);
+	r = refuse_clash(words, old.words);
+	if (r < 0)
+		return r;
+	while (n_sorted < ARRAY_SIZE(sorted) && (w = words_next(words, strlen(words), &pos, &n)))
+		sorted[n_sorted++] = w;
+	qsort(sorted, n_sorted, sizeof(sorted[0]), by_name_length);
+	for (i = 0; r == 0 && i < n_sorted; i++) {
+		unsigned int having;
 
-		if (!present || words_has(old.words, strlen(old.words), w, n))
+		w = sorted[i];
+		n = strcspn(w, " ");
+		having = entries_having(w, n);
+		if (!having || words_has(old.words, strlen(old.words), w, n))
 			r = list_add(st.words, sizeof(st.words), w, n);
-		if (r == 0 && !present)
+		if (r == 0 && having < n_entries)
 			r = list_add(add, sizeof(add), w, n);
 	}
 	pos = 0;

@@ -20,8 +20,9 @@ static bool initramfs_tools_detect(int rootfd)
 	return setup_exists(rootfd, UPDATE_INITRAMFS, X_OK);
 }
 
-static int initramfs_tools_ready(int rootfd)
+static int initramfs_tools_ready(int rootfd, const char *words)
 {
+	(void)words;
 	if (setup_exists(rootfd, INITRAMFS_TOOLS_HOOK, X_OK))
 		return 0;
 	fprintf(stderr,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline-words.h"
 #include "log.h"
 #include "selection.h"
 #include "setup.h"
@@ -301,6 +302,56 @@ int setup_state_write(int rootfd, const struct setup_state *st)
 	return setup_write_file(rootfd, SETUP_STATE, content, 0644, false);
 }
 
+/*
+ * For a backend's ready(): refused when the record says setup's words are
+ * somewhere else than @where (the boot loader changed since): one record
+ * only, and overwriting it would lose what the undo must take out there.
+ */
+int setup_state_elsewhere(int rootfd, const char *where)
+{
+	static struct setup_state st;
+	static char buf[SETUP_WORDS_MAX + PATH_BUF_MAX + 256];
+	char there[PATH_BUF_MAX];
+	const char *line = buf, *nl;
+
+	if (read_file_at(rootfd, SETUP_STATE, buf, sizeof(buf)) < 0)
+		return 0;
+	/* The first line that is not a comment names the place. */
+	while (*line == '#' && (nl = strchr(line, '\n')))
+		line = nl + 1;
+	if (*line == '#' || !*line)
+		return 0;
+	snprintf(there, sizeof(there), "%.*s", (int)strcspn(line, "\n"), line);
+	if (strcmp(there, where) == 0)
+		return 0;
+	setup_state_read(rootfd, there, &st);
+	fprintf(stderr,
+		"vfiopt setup: /%s says that setup's words (%s) went into %s: run \"vfiopt setup "
+		"--undo\" while that is how this system boots, or take them out of it and remove "
+		"/%s\n",
+		SETUP_STATE, st.words[0] ? st.words : "none", there, SETUP_STATE);
+	return -EBUSY;
+}
+
+/*
+ * Before an edit: the record holds both @old's words and @new's, so that
+ * whatever happens to the edit, --undo takes out all that may be in the
+ * file.  The caller writes @new's alone once the edit is done.
+ */
+int setup_state_pending(int rootfd, const struct setup_state *old, const struct setup_state *new)
+{
+	static struct setup_state both;
+	char ignored[SETUP_WORDS_MAX];
+
+	if (dry_run || !new->words[0])
+		return 0;
+	both = *new;
+	if (words_edit(old->words, strlen(old->words), "", new->words, both.words,
+		       sizeof(both.words), ignored, sizeof(ignored)) < 0)
+		return -E2BIG;
+	return setup_state_write(rootfd, &both) < 0 ? -EIO : 0;
+}
+
 int setup_state_remove(int rootfd)
 {
 	int r;
@@ -461,8 +512,8 @@ static void advise_unsupported_generator(const struct setup *s)
 	}
 }
 
-/* Everything setup will need is here, or it says what is missing. */
-static int check_system(struct setup *s)
+/* Everything setup will need to write @words is here, or it says what is missing. */
+static int check_system(struct setup *s, const char *words)
 {
 	int r = 0;
 
@@ -479,9 +530,9 @@ static int check_system(struct setup *s)
 		advise_unsupported_generator(s);
 	if (!s->cmdline || !s->initramfs)
 		r = -ENOENT;
-	if (s->cmdline && s->cmdline->ready(s->sys.root) < 0)
+	if (s->cmdline && s->cmdline->ready(s->sys.root, words) < 0)
 		r = -ENOENT;
-	if (s->initramfs && s->initramfs->ready(s->sys.root) < 0)
+	if (s->initramfs && s->initramfs->ready(s->sys.root, words) < 0)
 		r = -ENOENT;
 	if (r < 0)
 		fprintf(stderr, "vfiopt setup: nothing written\n");
@@ -632,7 +683,7 @@ static int do_setup(struct setup *s)
 	}
 	if (r < 0)
 		return r;
-	r = check_system(s);
+	r = check_system(s, words);
 	if (r < 0) {
 		/* Whoever must finish by hand needs them. */
 		fprintf(stderr, "vfiopt setup: the kernel parameters for this selection: %s\n",
@@ -666,9 +717,7 @@ static int do_undo(struct setup *s)
 			removed += u > 0;
 		}
 	}
-	if (r < 0)
-		return r;
-	if (!removed)
+	if (!removed && r == 0)
 		printf("Nothing of vfiopt setup's to remove.\n");
 	if (setup_exists(s->sys.root, "etc/vfiopt.conf", F_OK))
 		fprintf(stderr, "vfiopt setup: note: /etc/vfiopt.conf still selects devices, and "
@@ -677,7 +726,14 @@ static int do_undo(struct setup *s)
 			    "update your kernel command line yourself");
 	s->initramfs = choose(s, initramfs_backends, ARRAY_SIZE(initramfs_backends),
 			      "initramfs generator", "regenerate your initramfs yourself");
-	return finish(s);
+	/* What was undone takes effect even when something else could not be. */
+	if (removed || r == 0) {
+		int f = finish(s);
+
+		if (r == 0)
+			r = f;
+	}
+	return r;
 }
 
 /* 0 to go on, -1 when --help was served, or EXIT_USAGE (already said why). */

@@ -37,8 +37,11 @@ struct setup_backend {
 	const char *name;
 	/* Whether this system uses it. */
 	bool (*detect)(int rootfd);
-	/* 0 when setup can finish its job here; otherwise -errno, said why. */
-	int (*ready)(int rootfd);
+	/*
+	 * 0 when setup can finish its job here with @words (the kernel
+	 * parameters) written; otherwise -errno, said why.
+	 */
+	int (*ready)(int rootfd, const char *words);
 	/*
 	 * Put @words (kernel parameters, for a boot loader) in place: 1
 	 * written, 0 already so, -errno (said why).
@@ -95,6 +98,8 @@ struct setup_state {
 
 int setup_state_read(int rootfd, const char *where, struct setup_state *st);
 int setup_state_write(int rootfd, const struct setup_state *st);
+int setup_state_elsewhere(int rootfd, const char *where);
+int setup_state_pending(int rootfd, const struct setup_state *old, const struct setup_state *new);
 int setup_state_remove(int rootfd);
 
 bool setup_exists(int rootfd, const char *path, int mode);

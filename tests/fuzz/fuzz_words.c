@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(add, nl ? nl + 1 : data, alen);
 	add[alen] = '\0';
 
-	words_clash(line, llen, add, "", &clash_len);
+	words_clash(line, llen, add, "", llen & 1, &clash_len);
 	if (words_edit(line, llen, "", add, out, sizeof(out), added, sizeof(added)) < 0)
 		return 0;
 	while ((w = words_next(added, strlen(added), &pos, &n)))

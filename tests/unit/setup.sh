@@ -374,7 +374,7 @@ test_grub_default_refused() {
 		upstream_grub "$line"
 		vsetup --ids 10de:1b80
 		expect_status 1
-		expect_err 'is not a plain quoted value that setup can edit safely: add the parameters to it yourself'
+		expect_err 'is not a plain quoted value that setup can edit safely: edit it yourself$'
 		expect_err '^vfiopt setup: the kernel parameters for this selection: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
 		expect_changed
 	done
@@ -388,7 +388,38 @@ test_grub_default_refused() {
 	vsetup --ids 10de:1b80
 	expect_status 1
 	expect_err 'already has vfiopt.ids=8086:3e90, which setup did not write: remove it first'
-	expect_default_grub 'GRUB_CMDLINE_LINUX="quiet vfiopt.ids=8086:3e90"'
+	expect_err '^vfiopt setup: nothing written$'
+	expect_changed
+	upstream_grub 'GRUB_CMDLINE_LINUX="quiet rd.vfiopt.ids=8086:3e90"'
+	vsetup --ids 10de:1b80
+	expect_err 'already has rd.vfiopt.ids=8086:3e90, which setup did not write'
+	# The record names another place (the boot loader changed since):
+	# refused, as overwriting it would lose what the undo must take out.
+	upstream_grub 'GRUB_CMDLINE_LINUX="quiet"'
+	mkdir -p "$T/var/lib/vfiopt"
+	printf '%s\n' '# Written by "vfiopt setup"' etc/kernel/cmdline 'iommu=pt vfiopt.ids=10de:1b80' edited \
+		>"$T/var/lib/vfiopt/cmdline-added"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: /var/lib/vfiopt/cmdline-added says that setup.s words \(iommu=pt vfiopt.ids=10de:1b80\) went into etc/kernel/cmdline: run "vfiopt setup --undo" while that is how this system boots'
+	expect_changed
+}
+
+# An undo that cannot take its words out of a file still removes the rest,
+# says what to take out by hand, and finishes what it undid.
+test_undo_partial() {
+	upstream_grub 'GRUB_CMDLINE_LINUX="quiet"'
+	vsetup --ids 10de:1b80
+	expect_status 0
+	# shellcheck disable=SC2016 # the user's edit, not to expand
+	sed -i 's/^GRUB_CMDLINE_LINUX="quiet/GRUB_CMDLINE_LINUX="$EXTRA quiet/' "$T/etc/default/grub"
+	vsetup --undo
+	expect_status 1
+	expect_err '^vfiopt setup: take these words out of GRUB_CMDLINE_LINUX in /etc/default/grub yourself: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
+	expect_out "^removed /$DRACUT\$"
+	expect_out '^  /usr/bin/dracut --regenerate-all --force$'
+	[ -e "$T/var/lib/vfiopt/cmdline-added" ] || tap_fail "the record went, and with it what to take out"
 }
 
 # systemd-boot on a Debian root: kernel-install, systemd-boot's
@@ -422,21 +453,33 @@ test_kernel_cmdline() {
 	expect_file etc/kernel/cmdline 'root=UUID=1 ro quiet intel_iommu=on iommu=pt vfiopt.ids=10de:1b80'
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
   /usr/sbin/update-initramfs -u -k all
-  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64
   /usr/bin/kernel-install add 6.12.48+deb12-amd64 /boot/vmlinuz-6.12.48+deb12-amd64
+  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64
 then reboot."
 	[ ! -e "$T/$GRUB" ] || tap_fail "a GRUB snippet on a systemd-boot system"
 	vsetup --ids 10de:1b80
 	expect_out '^unchanged /etc/kernel/cmdline$'
+	# Many kernels: the newest, and the running one (6.1.0-56) whatever its age.
+	for v in 6.20.0-1 6.19.0-1 6.18.0-1 6.17.0-1 6.16.0-1 6.15.0-1 6.14.0-1 6.13.0-1; do
+		mkdir -p "$T/lib/modules/$v"
+		: >"$T/boot/vmlinuz-$v"
+	done
+	vsetup --ids 10de:1b80
+	expect_eq "kernel-install runs" "$(grep -c 'kernel-install add' "$T.out")" 8
+	expect_out '^  /usr/bin/kernel-install add 6.20.0-1 /boot/vmlinuz-6.20.0-1$'
+	expect_out '^  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64$'
+	expect_err '^vfiopt setup: note: 2 older kernels left out; run kernel-install add for them yourself$'
+	rm -r "$T"/lib/modules/6.1[3-9].0-1 "$T"/lib/modules/6.20.0-1 "$T"/boot/vmlinuz-6.[12]*.0-1
 	vsetup --undo
 	expect_status 0
 	expect_out '^edited /etc/kernel/cmdline$'
 	expect_out '^kept /etc/kernel/cmdline, which setup made'
 	expect_file etc/kernel/cmdline 'root=UUID=1 ro quiet'
 	expect_changed ./etc/kernel/cmdline
-	# The user's own file: edited, and given back byte for byte.
+	# The user's own file: edited, and given back byte for byte, whatever
+	# its end (no final newline here).
 	systemd_boot
-	printf 'root=UUID=1 ro\tquiet splash\n' >"$T/etc/kernel/cmdline"
+	printf 'root=UUID=1 ro\tquiet splash' >"$T/etc/kernel/cmdline"
 	cp "$T/etc/kernel/cmdline" "$T.cmdline-before"
 	snapshot >"$T.before"
 	vsetup --addrs 03:00.0
@@ -479,11 +522,12 @@ test_grubby() {
 	vsetup --ids 10de:1b80
 	expect_status 0
 	expect_out '^Kernel command line: grubby \(Boot Loader Specification entries\); initramfs: dracut$'
-	# iommu=pt is on every entry already: not setup's to add, nor to remove.
-	expect_out '^grubby is to add intel_iommu=on vfiopt.ids=10de:1b80 on every boot entry$'
+	# iommu=pt is on every entry already: not setup's to add, nor to
+	# remove.  Shorter names first (grubby-bls matches them as substrings).
+	expect_out '^grubby is to add vfiopt.ids=10de:1b80 intel_iommu=on on every boot entry$'
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
   /usr/bin/dracut --regenerate-all --force
-  /usr/sbin/grubby --update-kernel=ALL '--args=intel_iommu=on vfiopt.ids=10de:1b80'
+  /usr/sbin/grubby --update-kernel=ALL '--args=vfiopt.ids=10de:1b80 intel_iommu=on'
 then reboot."
 	expect_eq "/etc/default/grub" "$(cat "$T/etc/default/grub")" "$(cat "$T.grub-before")"
 	# Another selection: grubby is to swap setup's words, and only those.
@@ -492,6 +536,20 @@ then reboot."
 	vsetup --undo
 	expect_status 0
 	expect_out "^  /usr/sbin/grubby --update-kernel=ALL '--remove-args=intel_iommu=on vfiopt.addrs=0000:03:00.0'\$"
+	expect_changed
+	# A user's iommu=pt on one entry only: added to the others, and not
+	# taken away by the undo.
+	sed -i 's/ iommu=pt//' "$T/boot/loader/entries/0123-0-rescue.conf"
+	vsetup --ids 10de:1b80
+	expect_out "^  /usr/sbin/grubby --update-kernel=ALL '--args=iommu=pt vfiopt.ids=10de:1b80 intel_iommu=on'\$"
+	vsetup --undo
+	expect_out "^  /usr/sbin/grubby --update-kernel=ALL '--remove-args=vfiopt.ids=10de:1b80 intel_iommu=on'\$"
+	# Someone else's parameter of the same name: grubby would replace it.
+	sed -i 's/^options .*/& vfiopt.ids=8086:3e90/' "$T/boot/loader/entries/0123-0-rescue.conf"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: boot entry 0123-0-rescue.conf has vfiopt.ids=8086:3e90, which grubby --args would replace: take it out first$'
 	expect_changed
 }
 
@@ -530,6 +588,7 @@ test_dry_run() {
 	expect_out '^  \+ GRUB_CMDLINE_LINUX="rhgb quiet intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"$'
 	expect_out '^would write /var/lib/vfiopt/cmdline-added:$'
 	expect_eq "lines of /etc/default/grub shown" "$(grep -c '^  [-+] GRUB_' "$T.out")" 2
+	expect_changed
 	expect_changed
 }
 
@@ -623,6 +682,7 @@ run_test "setup: the commands printed for the system found" test_next_steps
 run_test "setup: initramfs-tools: the GRUB snippet, then update-initramfs" test_initramfs_tools
 run_test "setup: upstream GRUB: GRUB_CMDLINE_LINUX edited, and given back byte for byte" test_grub_default
 run_test "setup: upstream GRUB: a value it cannot edit safely is left alone" test_grub_default_refused
+run_test "setup --undo: what it cannot undo is said, the rest is undone and finished" test_undo_partial
 run_test "setup: systemd-boot: /etc/kernel/cmdline, then kernel-install for each kernel" test_kernel_cmdline
 run_test "setup: Proxmox VE: /etc/kernel/cmdline, then proxmox-boot-tool refresh" test_proxmox
 run_test "setup: Fedora: grubby --args on every BLS entry, --remove-args to undo" test_grubby

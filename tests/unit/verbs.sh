@@ -246,7 +246,7 @@ test_check_boot_entries() {
 	verb check
 	expect_status 1
 	expect_out '^fail  /boot/efi/loader/entries selects nothing: the parameters setup wrote have not reached it$'
-	expect_out '^      fix: /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64 \(and 1 more\)$'
+	expect_out '^      fix: /usr/bin/kernel-install add 6.12.48\+deb12-amd64 /boot/vmlinuz-6.12.48\+deb12-amd64 \(and 1 more\)$'
 }
 
 # A host softdep for one of our drivers, in a file that sorts before
