@@ -72,9 +72,13 @@ suite "the verbs suite" tests/unit/verbs.sh "$VFIOPT"
 echo "# unit: the QEMU command vfiopt boot builds"
 suite "the boot command suite" tests/unit/boot.sh "$VFIOPT"
 
-echo "# fuzz: the command line parser under ASan and UBSan"
-count < <(run_check "parser survives the corpus and 200000 generated inputs" \
-	tests/fuzz/fuzz-smoke tests/fuzz/corpus 200000)
+echo "# fuzz: the parsers of untrusted input under ASan and UBSan"
+count < <(
+	for target in cmdline config words; do
+		run_check "$target: survives its corpus and 200000 generated inputs" \
+			"tests/fuzz/smoke-$target" "tests/fuzz/corpus/$target" 200000
+	done
+)
 
 # While setup's file names the module, make uninstall refuses and removes
 # nothing: dracut would fail on every run without the module.
@@ -119,7 +123,9 @@ echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
 suite "the packages suite" tests/packages/run.sh
 
 echo "# system: a Debian 12 system installed from Debian's archive, booted through its GRUB"
-suite "the installed-system suite" tests/system/run.sh
+suite "the installed-system suite, dracut" env SYSTEM_GENERATOR=dracut tests/system/run.sh
+suite "the installed-system suite, initramfs-tools" \
+	env SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
 
 echo "# build and lint"
 count < <(

@@ -4,6 +4,8 @@
 # module that "make install" put in a private dracut base directory.  Each
 # image is inspected with lsinitrd: the static helper, the pre-udev hook,
 # the vfio modules and the modprobe.d snippet must be inside, and be ours.
+# Then kmod's softdep rule with Debian's kernel, and a generic image that
+# initramfs-tools' mkinitramfs builds with our hook and script.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/tap.sh
@@ -150,6 +152,70 @@ check_first_softdep_wins() {
 	! grep -q '/vfio-pci\.ko' <<<"$deps" || tap_fail "both softdeps were used: the rule changed"
 }
 
+# initramfs-tools, generic (MODULES=most, as Debian ships it), with
+# Debian's 6.1 kernel, on this machine: mkinitramfs takes its modules from
+# /lib/modules/VERSION only (and its config from /boot), so the kernel's
+# are bind-mounted there in a mount namespace of its own (the directory
+# made, and removed, if this machine has none).  The hook and the script come from a configuration
+# directory (-d), the helper from this tree; the hook decides from a GRUB
+# snippet, under a tmpfs over /etc/default in the same namespace.  (The
+# installed-system test builds and boots MODULES=dep images.)
+check_initramfs_tools() {
+	local conf=$work/itools img=$work/itools.img made='' rc
+	if ! kernel_fetch 6.1 2>"$work/fetch.err"; then
+		tap_fail "no 6.1 kernel: $(cat "$work/fetch.err")"
+		return
+	fi
+	rm -rf "$conf"
+	mkdir -p "$conf/bin"
+	cp -a /etc/initramfs-tools/. "$conf/"
+	sed -i -e 's/^MODULES=.*/MODULES=most/' -e 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+	install -D -m 0755 "$top/vfiopt" "$conf/bin/vfiopt"
+	mkdir -p "$conf/hooks" "$conf/scripts/init-top"
+	sed -e "s|@SBINDIR@|$conf/bin|" -e "s|@DATADIR@|$top/conf|" \
+		"$top/initramfs-tools/hooks/vfiopt" >"$conf/hooks/vfiopt"
+	install -m 0755 "$top/initramfs-tools/scripts/init-top/claim_vfiopt" "$conf/scripts/init-top/"
+	chmod 0755 "$conf/hooks/vfiopt"
+	[ -d /lib/modules ] || { mkdir /lib/modules && made=yes; }
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m sh -c 'set -e
+		mkdir -p "/lib/modules/$1" 2>/dev/null || mount -t tmpfs none /lib/modules
+		mkdir -p "/lib/modules/$1"
+		mount --bind "$2/lib/modules/$1" "/lib/modules/$1"
+		mount --bind "$2/boot" /boot
+		mount -t tmpfs none /etc/default
+		mkdir /etc/default/grub.d
+		echo "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX vfiopt.ids=1234:1111\"" >/etc/default/grub.d/vfiopt.cfg
+		mkinitramfs -d "$3" -o "$4" "$1"' sh "$KERNEL_VERSION" "$KERNEL_ROOT" "$conf" "$img" \
+		>"$work/mkinitramfs.log" 2>&1
+	rc=$?
+	# Only the empty directory made above, and only if it is still empty.
+	[ -n "$made" ] && rmdir /lib/modules/"$KERNEL_VERSION" /lib/modules 2>/dev/null
+	if [ "$rc" != 0 ]; then
+		tap_fail "mkinitramfs failed:" "$(tail -n 20 "$work/mkinitramfs.log")"
+		return
+	fi
+	lsinitramfs "$img" >"$work/itools.list"
+	expect_in "$work/itools.list" usr/sbin/vfiopt
+	expect_in "$work/itools.list" scripts/init-top/claim_vfiopt
+	expect_in "$work/itools.list" 'usr/lib/modules/[^/]+/kernel/drivers/vfio/pci/vfio-pci\.ko'
+	expect_in "$work/itools.list" etc/modprobe.d/vfiopt.conf
+	[ "$(grep -c '\.ko$' "$work/itools.list")" -gt 300 ] ||
+		tap_fail "not a generic image: $(grep -c '\.ko$' "$work/itools.list") modules"
+	rm -rf "$work/itools.x"
+	unmkinitramfs "$img" "$work/itools.x"
+	cmp -s "$work/itools.x/usr/sbin/vfiopt" "$top/vfiopt" || tap_fail "the helper in the image is not this one"
+	cmp -s "$work/itools.x/etc/modprobe.d/vfiopt.conf" "$top/conf/modprobe.d/vfiopt.conf" ||
+		tap_fail "the softdeps in the image are not ours"
+	# init runs init-top's scripts in the order of ORDER: ours before udev's.
+	sed -n 's|^/scripts/init-top/\([^ ]*\) .*|\1|p' "$work/itools.x/scripts/init-top/ORDER" \
+		>"$work/itools.order"
+	grep -qx udev "$work/itools.order" || tap_fail "no udev in init-top:" "$(cat "$work/itools.order")"
+	[ "$(grep -nx claim_vfiopt "$work/itools.order" | cut -d: -f1)" -lt \
+		"$(grep -nx udev "$work/itools.order" | cut -d: -f1)" ] ||
+		tap_fail "claim_vfiopt does not run before udev:" "$(cat "$work/itools.order")"
+}
+
 if ! dracut_setup "$work" 2>"$work/setup.err"; then
 	echo "not ok - dracut setup"
 	sed 's/^/#   /' "$work/setup.err"
@@ -165,3 +231,4 @@ for series in 6.1 6.12; do
 done
 run_test "dracut: opt-in, and /etc/vfiopt.conf baked in" check_opt_in
 run_test "kmod: the first softdep for a driver wins, ours included" check_first_softdep_wins
+run_test "initramfs-tools image, kernel 6.1, MODULES=most: the claim runs before udev" check_initramfs_tools

@@ -7,8 +7,10 @@
 # stand-in hardware of the boot rig.  Sourced, never run.
 #
 # SYSTEM_GENERATOR chooses the initramfs generator it is installed with:
-# dracut, set to host-only images as its users run it, or initramfs-tools,
-# Debian's default, left as Debian ships it (MODULES=most).
+# dracut or initramfs-tools (Debian's default), each set to host-only
+# images as many of their users run them (hostonly=yes, MODULES=dep).
+# Under software emulation a generic image takes minutes to build (nine
+# for initramfs-tools' MODULES=most), and the guest builds several.
 #
 # The image is cached under $VFIOPT_CACHE/system/$SYSTEM_GENERATOR, keyed
 # by what went into it (this file, the first boot's steps, the packages'
@@ -85,8 +87,8 @@ _system_key() {
 }
 
 # The system as a user who runs it headless sets it up: root by UUID, GRUB
-# and the kernel on the serial console, dracut (when it is the generator)
-# making host-only images (zstd); then the rig's agent.
+# and the kernel on the serial console, the generator making host-only
+# images (zstd); then the rig's agent.
 _system_configure() {
 	local root=$1
 	echo "UUID=$SYSTEM_UUID / ext4 errors=remount-ro 0 1" >"$root/etc/fstab" || return 1
@@ -98,11 +100,20 @@ _system_configure() {
 		echo "system: /etc/default/grub is not what Debian ships" >&2
 		return 1
 	}
-	if [ "$SYSTEM_GENERATOR" = dracut ]; then
+	case $SYSTEM_GENERATOR in
+	dracut)
 		rm -f "$root/etc/dracut.conf.d/99-testrig-build.conf"
 		printf '%s\n' '# This machine: initramfs images for this host only, compressed with zstd.' \
 			'hostonly="yes"' 'compress="zstd"' >"$root/etc/dracut.conf.d/10-local.conf"
-	fi
+		;;
+	initramfs-tools)
+		sed -i 's/^MODULES=most$/MODULES=dep/' "$root/etc/initramfs-tools/initramfs.conf"
+		grep -q '^MODULES=dep$' "$root/etc/initramfs-tools/initramfs.conf" || {
+			echo "system: initramfs.conf is not what Debian ships" >&2
+			return 1
+		}
+		;;
+	esac
 	_system_agent_unit >"$root/etc/systemd/system/testrig.service"
 	ln -s /etc/systemd/system/testrig.service \
 		"$root/etc/systemd/system/multi-user.target.wants/testrig.service"
@@ -141,7 +152,7 @@ _system_build() {
 	local dir=$1 root=$1/rootfs hook=()
 	# The first initramfs is built in a chroot: host-only there would
 	# describe the build machine.  Generic for it, then the system's own.
-	# (initramfs-tools' MODULES=most is generic already.)
+	# (initramfs-tools' MODULES=most, as Debian ships it, is generic.)
 	# shellcheck disable=SC2016 # $1 is mmdebstrap's, in the hook's shell
 	[ "$SYSTEM_GENERATOR" = dracut ] &&
 		hook=(--essential-hook='mkdir -p "$1/etc/dracut.conf.d" && echo hostonly=no >"$1/etc/dracut.conf.d/99-testrig-build.conf"')

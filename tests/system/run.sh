@@ -1,15 +1,18 @@
 #!/bin/bash
 # The user's whole path on a real installed Debian 12 system, booted only
-# through its own GRUB (see tests/lib/system.sh): make install, check, setup
-# --apply (update-grub and a host-only dracut run by the system itself),
-# reboot, the claim, status, list, check, release, setup --addrs for one
-# of two identical NICs, vfiopt.disable=1 typed at GRUB's menu, setup
-# --undo --apply, reboot.  One boot per stage of tests/system/guest/
-# stages.sh, on one disk; each test asserts on what that boot's guest
-# reported.  The serial logs of the last run stay in tests/system/logs/.
+# through its own GRUB (see tests/lib/system.sh): apt-get install of the
+# .deb, check, setup --apply (update-grub and the system's own initramfs
+# generator), reboot, the claim, status, list, check, release, setup
+# --addrs for one of two identical NICs, vfiopt.disable=1 typed at GRUB's
+# menu, setup --undo --apply, reboot, apt-get remove --purge.  One boot per
+# stage of tests/system/guest/stages.sh, on one disk; each test asserts on
+# what that boot's guest reported.  The serial logs of the last run stay in
+# tests/system/logs/GENERATOR/.
 #
-# tests/system/run.sh [LAST]: stop after the test named LAST (image, stock,
-# refusals, setup, claimed, release, addrs, rescue, undone, purge).
+# [SYSTEM_GENERATOR=dracut|initramfs-tools] tests/system/run.sh [LAST]:
+# the system with that initramfs generator (dracut, host-only, unless
+# said); stop after the test named LAST (image, stock, refusals, setup,
+# claimed, release, addrs, rescue, undone, purge).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/tap.sh
@@ -19,7 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/system.sh
 . "$top/tests/lib/system.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
-logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs}
+logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs/$SYSTEM_GENERATOR}
 last=${1:-purge}
 trap 'rm -rf "$work"' EXIT
 rm -rf "$logs"
@@ -38,6 +41,22 @@ if [ -z "$deb" ] ||
 		exit 1
 	fi
 fi
+
+# What differs between the generators: the package whose trigger
+# rebuilds the images, the file setup writes for it (if any), the file in
+# the image that runs the claim, and the checks of the image setup made.
+case $SYSTEM_GENERATOR in
+dracut)
+	GEN_TRIGGER=dracut
+	GEN_FILE=/etc/dracut.conf.d/vfiopt.conf
+	GEN_CLAIM=usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	;;
+initramfs-tools)
+	GEN_TRIGGER=initramfs-tools
+	GEN_FILE=
+	GEN_CLAIM=scripts/init-top/claim_vfiopt
+	;;
+esac
 
 GPU=0000:00:06.0
 GPU_AUDIO=0000:00:06.1
@@ -152,7 +171,7 @@ test_image() {
 		BOOTED=no
 		return
 	fi
-	echo "# system: image $SYSTEM_IMAGE ready in $((SECONDS - start)) s; accelerator $SYSTEM_ACCEL"
+	echo "# system: $SYSTEM_GENERATOR image $SYSTEM_IMAGE ready in $((SECONDS - start)) s; accelerator $SYSTEM_ACCEL"
 	system_disk "$DISK" || {
 		tap_fail "qemu-img could not make the overlay"
 		BOOTED=no
@@ -163,10 +182,10 @@ test_image() {
 test_stock() {
 	boot stock stock || return
 	expect_rc "$LOG" install 0
-	# As Debian's packages of dracut modules do, the install has dracut
-	# rebuild the images: without a setup the module stays out of them.
+	# The package's trigger has the generator rebuild the images: without
+	# a setup, vfiopt stays out of them.
 	expect_out "$LOG" install '^Setting up vfiopt '
-	expect_out "$LOG" install '^Processing triggers for dracut'
+	expect_out "$LOG" install "^Processing triggers for $GEN_TRIGGER"
 	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
 	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
 	expect_nics_untouched "$LOG"
@@ -191,22 +210,59 @@ test_refusals() {
 	expect_rc "$LOG" nomatch 1
 	expect_out "$LOG" nomatch '^vfiopt setup: --ids 10de:9999 matches no PCI device here$'
 	expect_out "$LOG" nomatch 'nothing written'
-	expect_rc "$LOG" nodracut 1
-	expect_out "$LOG" nodracut 'dracut is not installed.*apt-get install dracut'
-	expect_out "$LOG" nodracut '^vfiopt setup: nothing written$'
+	expect_rc "$LOG" nogenerator 1
+	expect_out "$LOG" nogenerator 'neither initramfs-tools nor dracut is installed.*apt-get install initramfs-tools'
+	expect_out "$LOG" nogenerator '^vfiopt setup: nothing written$'
 	expect_same_files "refused setups" "$LOG" before "$LOG" refused
 	point_at_logs_on_failure
 }
 
+# expect_image LOG TAG: the image the guest listed under TAG holds the claim.
+expect_image() {
+	expect_rc "$1" "list-initrd-$2" 0
+	expect_report "$1" "^INITRD $2 usr/sbin/vfiopt\$"
+	expect_report "$1" "^INITRD $2 $GEN_CLAIM\$"
+	expect_report "$1" "^INITRD $2 .*/vfio-pci\\.ko(\\.[a-z]+)?\$"
+	expect_report "$1" "^INITRD $2 etc/modprobe.d/vfiopt.conf\$"
+}
+
+# The image setup had the system make is host-only (dracut's hostonly=yes,
+# initramfs-tools' MODULES=dep): far fewer modules than the generic one
+# the system was installed with, as the host lists it.  With
+# initramfs-tools, init-top's ORDER in it runs the claim before udev.  (A
+# generic MODULES=most image takes ten minutes to build under emulation:
+# the initramfs suite builds one on the host.)
+expect_host_only_image() { # LOG
+	local lister=lsinitrd ko_stock ko_setup order
+	[ "$SYSTEM_GENERATOR" = initramfs-tools ] && lister=lsinitramfs
+	ko_stock=$("$lister" "$SYSTEM_DIR/initrd.img" | grep -cE '\.ko(\.[a-z]+)?$')
+	ko_setup=$(tagged "$1" INITRD-KO setup)
+	if [ "${ko_setup:-0}" = 0 ] || [ "$ko_setup" -ge "$((${ko_stock:-0} / 2))" ]; then
+		tap_fail "not a host-only image: $ko_setup modules, the generic one $ko_stock"
+	fi
+	echo "# system: modules in the initramfs: generic $ko_stock, host-only with vfiopt $ko_setup"
+	[ "$SYSTEM_GENERATOR" = initramfs-tools ] || return 0
+	order=$(tagged "$1" ORDER setup | tr '\n' ' ')
+	case $order in
+	*claim_vfiopt*udev*) ;;
+	*) tap_fail "init-top's ORDER does not run claim_vfiopt before udev: $order" ;;
+	esac
+}
+
 # 2. setup --apply on the system itself.
 test_setup() {
-	local lines selecting ko_stock ko_setup
+	local lines selecting
 	[ -f "$logs/stock.log" ] || return
 	LOG=$logs/stock.log
 	expect_rc "$LOG" setup 0
 	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
 	expect_out "$LOG" setup '^wrote /etc/default/grub.d/vfiopt.cfg$'
-	expect_out "$LOG" setup '^wrote /etc/dracut.conf.d/vfiopt.conf$'
+	expect_out "$LOG" setup "^Kernel command line: GRUB, /etc/default/grub.d; initramfs: $SYSTEM_GENERATOR\$"
+	if [ -n "$GEN_FILE" ]; then
+		expect_out "$LOG" setup "^wrote $GEN_FILE\$"
+	else
+		expect_no_out "$LOG" setup '^wrote /etc/(dracut|initramfs-tools)'
+	fi
 	expect_out "$LOG" setup '^Done: reboot to claim the devices.$'
 	# Every linux line of grub.cfg carries the switch and the selection.
 	lines=$(tagged "$LOG" GRUB | grep -c '^linux ')
@@ -214,29 +270,21 @@ test_setup() {
 	if [ "$lines" = 0 ] || [ "$lines" != "$selecting" ]; then
 		tap_fail "$selecting of $lines linux lines in grub.cfg carry the parameters:" "$(tagged "$LOG" GRUB)"
 	fi
-	# The host-only image: the helper, its hook, vfio-pci (which this host
-	# never loaded) and the softdeps; far fewer modules than the generic one.
-	expect_rc "$LOG" lsinitrd-setup 0
-	expect_report "$LOG" '^INITRD setup usr/sbin/vfiopt$'
-	expect_report "$LOG" '^INITRD setup usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh$'
-	expect_report "$LOG" '^INITRD setup .*/vfio-pci\.ko(\.[a-z]+)?$'
-	expect_report "$LOG" '^INITRD setup etc/modprobe.d/vfiopt.conf$'
+	# The image: the helper, the script that runs it, vfio-pci (which this
+	# host never loaded) and the softdeps.  Whether the claim ran before
+	# udev the next boot tells.
+	expect_image "$LOG" setup
 	expect_no_report "$LOG" '^HOST-MODULE vfio_pci'
-	# The generic image the system was installed with, as the host sees it.
-	ko_stock=$(lsinitrd "$SYSTEM_DIR/initrd.img" | grep -cE '\.ko(\.[a-z]+)?$')
-	ko_setup=$(tagged "$LOG" INITRD-KO setup)
-	if [ "${ko_setup:-0}" = 0 ] || [ "$ko_setup" -ge "$((${ko_stock:-0} / 2))" ]; then
-		tap_fail "not a host-only image: $ko_setup modules, the generic one $ko_stock"
-	fi
-	echo "# system: modules in the initramfs: generic $ko_stock, host-only with vfiopt $ko_setup"
+	expect_host_only_image "$LOG"
 	# check: the initramfs is ready, the next boot selects the GPU.
-	expect_out "$LOG" check-after '^ok    /boot/initrd.img-[^ ]+ holds the vfiopt helper and its hook: the claim runs before udev$'
+	expect_out "$LOG" check-after "^ok    $SYSTEM_GENERATOR builds the initramfs; vfiopt's part is installed"
+	expect_out "$LOG" check-after '^ok    /boot/initrd.img-[^ ]+ holds the vfiopt helper and its script: the claim runs before udev$'
 	expect_out "$LOG" check-after '^ok    [0-9]+ of the [0-9]+ linux lines of /boot/grub/grub.cfg select: vfiopt.ids=1234:1111 \(not this boot.s: reboot to claim\)$'
 	expect_no_out "$LOG" check-after '^fail'
 	# A second run: nothing to change.
 	expect_rc "$LOG" setup-again 0
 	expect_out "$LOG" setup-again '^unchanged /etc/default/grub.d/vfiopt.cfg$'
-	expect_out "$LOG" setup-again '^unchanged /etc/dracut.conf.d/vfiopt.conf$'
+	[ -z "$GEN_FILE" ] || expect_out "$LOG" setup-again "^unchanged $GEN_FILE\$"
 	expect_same_files "a second setup" "$LOG" setup "$LOG" again
 	point_at_logs_on_failure
 }
@@ -256,6 +304,7 @@ test_claimed() {
 	expect_no_report "$LOG" "^KLOG .*(snd_hda_intel $GPU_AUDIO|$GPU_AUDIO.*snd_hda)"
 	expect_no_report "$LOG" '^SOUND '
 	expect_report "$LOG" "^KLOG vfiopt: $GPU \\[1234:1111\\] claimed by vfio-pci\$"
+	expect_no_report "$LOG" '^KLOG vfiopt: udev started before the claim'
 	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - claimed\$"
 	expect_report "$LOG" "^RECORD $GPU_AUDIO 8086:293e companion - claimed\$"
 	# status: both claims, and what they held off.
@@ -336,7 +385,7 @@ test_undone() {
 	LOG=$logs/rescue.log
 	expect_rc "$LOG" undo 0
 	expect_out "$LOG" undo '^removed /etc/default/grub.d/vfiopt.cfg$'
-	expect_out "$LOG" undo '^removed /etc/dracut.conf.d/vfiopt.conf$'
+	[ -z "$GEN_FILE" ] || expect_out "$LOG" undo "^removed $GEN_FILE\$"
 	expect_out "$LOG" undo '^Done: reboot to give the devices back to their drivers.$'
 	boot undone undone || return
 	expect_no_report "$LOG" '^CMDLINE .*vfiopt'
@@ -346,9 +395,9 @@ test_undone() {
 	[ -n "$(tagged "$LOG" GRUB)" ] || tap_fail "the guest listed no linux line of grub.cfg"
 	expect_no_report "$LOG" '^GRUB .*vfiopt'
 	expect_report "$LOG" '^GRUB-VFIOPT 0$'
-	expect_rc "$LOG" lsinitrd-undone 0
+	expect_rc "$LOG" list-initrd-undone 0
 	expect_no_report "$LOG" '^INITRD undone .*vfiopt'
-	# What update-grub and dracut regenerate aside, not a byte of /etc or
+	# What update-grub and the generator regenerate aside, not a byte of /etc or
 	# /boot differs from before the first setup.
 	expect_same_files "setup and its undo" "$logs/stock.log" before "$LOG" undone \
 		'^SUM +[0-9a-f]{64} /boot/initrd\.img-'
@@ -364,14 +413,14 @@ test_purge() {
 	expect_report "$LOG" '^GRUB-VFIOPT-BEFORE-PURGE [1-9]'
 	expect_rc "$LOG" purge 0
 	expect_out "$LOG" purge '^Purging configuration files for vfiopt '
-	expect_out "$LOG" purge '^Processing triggers for dracut'
+	expect_out "$LOG" purge "^Processing triggers for $GEN_TRIGGER"
 	expect_report "$LOG" '^DPKG dpkg-query: no packages found matching vfiopt$'
 	expect_no_report "$LOG" '^LEFT '
-	expect_rc "$LOG" lsinitrd-purged 0
+	expect_rc "$LOG" list-initrd-purged 0
 	expect_no_report "$LOG" '^INITRD purged '
 	expect_eq "lines of grub.cfg that say vfiopt" "$(tagged "$LOG" GRUB-VFIOPT | tail -n 1)" 0
 	# Not a byte of /etc or /boot differs from before the package came,
-	# but for the initramfs that dracut rebuilt.
+	# but for the initramfs that the generator rebuilt.
 	expect_same_files "the package and its purge" "$logs/stock.log" preinstall "$LOG" purged \
 		'^SUM +[0-9a-f]{64} /boot/initrd\.img-'
 	point_at_logs_on_failure
@@ -379,14 +428,14 @@ test_purge() {
 
 # step NAME DESCRIPTION: run test_NAME, and stop after it when it is LAST.
 step() {
-	run_test "system: $2" "test_$1"
+	run_test "system ($SYSTEM_GENERATOR): $2" "test_$1"
 	[ "$1" = "$last" ] && exit 0
 }
 
 step image "a Debian 12 system from Debian's archive, GRUB installed by its first boot"
 step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
-step refusals "setup refuses no match and no dracut, and writes nothing"
-step setup "setup --apply: grub.cfg, a host-only initramfs with vfiopt; a second run changes nothing"
+step refusals "setup refuses no match and no initramfs generator, and writes nothing"
+step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
 step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
 step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
 step addrs "setup --addrs: exactly the second of two identical e1000"

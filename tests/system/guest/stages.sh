@@ -7,7 +7,8 @@
 #   SUM TAG HASH PATH, LNK TAG PATH -> TARGET, DIR TAG PATH  /etc and /boot
 #   KLOG LINE                                                kernel log lines
 #   GRUB LINE, GRUBEDIT N                                    grub.cfg
-#   INITRD TAG PATH, INITRD-KO TAG N                         lsinitrd, filtered
+#   INITRD TAG PATH, INITRD-KO TAG N                         the image, filtered
+#   ORDER TAG SCRIPT                                         init-top's order
 #
 # The user's path: stock -> (setup --ids) claimed -> (release; setup --addrs)
 # addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue -> (setup --undo)
@@ -73,13 +74,29 @@ grubcfg() {
 		inside { n++ }' /boot/grub/grub.cfg
 }
 
-# What the running kernel's initramfs holds of vfiopt and vfio, and how
-# many kernel modules: a host-only image holds far fewer than a generic one.
-initrd() { # TAG
-	lsinitrd "/boot/initrd.img-$(uname -r)" >"$OUT" 2>&1
-	echo "RC lsinitrd-$1 $?"
+# What an initramfs (the running kernel's unless named) holds of vfiopt
+# and vfio, and how many kernel modules: a host-only image holds far fewer
+# than a generic one.  Listed by the system's own generator's tool.
+initrd() { # TAG [IMAGE]
+	_image=${2:-/boot/initrd.img-$(uname -r)}
+	if command -v lsinitrd >/dev/null; then
+		lsinitrd "$_image"
+	else
+		lsinitramfs "$_image"
+	fi >"$OUT" 2>&1
+	echo "RC list-initrd-$1 $?"
 	grep -oE '[^ ]*(vfiopt|vfio)[^ ]*$' "$OUT" | sed "s/^/INITRD $1 /"
 	echo "INITRD-KO $1 $(grep -cE '\.ko(\.[a-z]+)?$' "$OUT")"
+}
+
+# initramfs-tools: the order its init runs the init-top scripts in, as
+# mkinitramfs wrote it into the image.
+init_top_order() { # TAG [IMAGE]
+	rm -rf /run/unpacked
+	unmkinitramfs "${2:-/boot/initrd.img-$(uname -r)}" /run/unpacked &&
+		sed -n 's|^/scripts/init-top/\([^ ]*\) .*|ORDER '"$1"' \1|p' \
+			"$(find /run/unpacked -path '*/scripts/init-top/ORDER' | head -n 1)"
+	rm -rf /run/unpacked
 }
 
 record() {
@@ -107,15 +124,20 @@ stage_stock() {
 	run check vfiopt check
 	sums before
 	# Refused: a selection that matches nothing here, and a system without
-	# dracut (hidden under a tmpfs in a mount namespace of its own, so
-	# that the system itself is not changed).  Neither may write a file.
+	# an initramfs generator (/usr/bin and /usr/sbin hidden under tmpfs in
+	# a mount namespace of its own, so that the system itself is not
+	# changed; vfiopt runs from a copy in /var/tmp, as /run is noexec).
+	# Neither may write a file.
 	run nomatch vfiopt setup --ids 10de:9999
-	run nodracut unshare -m /bin/sh -c \
-		'mount -t tmpfs none /usr/bin && exec /usr/sbin/vfiopt setup --ids 1234:1111'
+	cp /usr/sbin/vfiopt /var/tmp/refused-helper
+	run nogenerator unshare -m /bin/sh -c 'mount -t tmpfs none /usr/sbin &&
+		mount -t tmpfs none /usr/bin && exec /var/tmp/refused-helper setup --ids 1234:1111'
+	rm -f /var/tmp/refused-helper
 	sums refused
 	run setup vfiopt setup --ids 1234:1111 --apply
 	grubcfg
 	initrd setup
+	command -v mkinitramfs >/dev/null && init_top_order setup
 	# Host-only: what this host has loaded, and vfio-pci although it has not.
 	grep -qE '^vfio_pci ' /proc/modules && echo "HOST-MODULE vfio_pci"
 	run check-after vfiopt check
