@@ -154,7 +154,6 @@ static int grubby_write(int rootfd, const char *words)
 
 	if (r < 0)
 		return r;
-	r = 0;
 	args[0] = remove_args[0] = '\0';
 	read_entries(rootfd);
 	r = refuse_clash(words, old.words);
