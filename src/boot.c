@@ -247,8 +247,15 @@ static int preflight(struct boot *b)
 
 	for (i = 0; i < b->n_devs; i++) {
 		struct pci_dev *dev = b->devs[i];
-		char node[32];
+		char node[32], methods[64];
 
+		/* Not a reason to stop: the first boot works; a restart may not. */
+		if (sysfs_reset_methods(&b->sys, dev, methods, sizeof(methods)) < 0)
+			fprintf(stderr,
+				"vfiopt boot: warning: %s has no reset method: if this VM "
+				"restarts, it finds the device as it left it, and only a host "
+				"reboot may bring it back\n",
+				dev->name);
 		if (strcmp(dev->driver, "vfio-pci") != 0) {
 			fprintf(stderr, "vfiopt boot: %s is on %s, not vfio-pci\n", dev->name,
 				dev->driver[0] ? dev->driver : "no driver");

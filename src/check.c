@@ -228,6 +228,29 @@ static bool harmless(const struct pci_dev *dev)
 	       strcmp(dev->driver, "pci-stub") == 0 || pci_class_is_bridge(dev->ids.class);
 }
 
+/*
+ * A device the kernel cannot reset cannot be handed clean to a VM that
+ * restarts: the guest finds it as the last one left it (the AMD GPU reset
+ * trouble), and often only a host reboot helps.
+ */
+static void check_reset(struct check *c, struct pci_dev *dev)
+{
+	char methods[64];
+	int r = sysfs_reset_methods(&c->sys, dev, methods, sizeof(methods));
+
+	if (r > 0)
+		finding(c, "ok", NULL, "%s can be reset (%s)", dev->name, methods);
+	else if (r == 0)
+		finding(c, "ok", NULL, "%s can be reset", dev->name);
+	else
+		finding(c, "warn",
+			"expect to reboot the host to restart a VM that uses it (a reset quirk "
+			"module such as vendor-reset may help)",
+			"%s [%04x:%04x] has no reset method: a VM restarted with it finds it as it "
+			"was left",
+			dev->name, dev->ids.vendor, dev->ids.device);
+}
+
 static void check_device(struct check *c, struct pci_dev *dev, const bool *selected)
 {
 	char bad[512] = "";
@@ -240,6 +263,7 @@ static void check_device(struct check *c, struct pci_dev *dev, const bool *selec
 		finding(c, "warn", "reboot with the selection in place (vfiopt status tells more)",
 			"%s [%04x:%04x] is on %s, not vfio-pci", dev->name, dev->ids.vendor,
 			dev->ids.device, dev->driver[0] ? dev->driver : "no driver");
+	check_reset(c, dev);
 	if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
 		return;
 	for (d = 0; d < c->sys.n_devs; d++) {

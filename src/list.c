@@ -20,6 +20,9 @@ struct entry {
 	struct pci_names *names;
 	char override[DRIVER_NAME_MAX];
 	bool boot_vga;
+	/* sysfs_reset_methods(): 1 methods known, 0 resettable, <0 not. */
+	int reset;
+	char reset_methods[64];
 };
 
 static void usage(FILE *out)
@@ -94,8 +97,14 @@ static void print_json(const struct entry *e, size_t n)
 		json_string(dev->driver);
 		fputs(", \"driver_override\": ", stdout);
 		json_string(e[i].override);
-		printf(", \"boot_vga\": %s}%s\n", e[i].boot_vga ? "true" : "false",
-		       i + 1 < n ? "," : "");
+		printf(", \"boot_vga\": %s, \"reset_method\": ", e[i].boot_vga ? "true" : "false");
+		if (e[i].reset < 0)
+			fputs("\"\"", stdout);
+		else if (e[i].reset == 0)
+			fputs("null", stdout);
+		else
+			json_string(e[i].reset_methods);
+		printf("}%s\n", i + 1 < n ? "," : "");
 	}
 	puts("]");
 }
@@ -122,7 +131,11 @@ static void print_human(const struct entry *e, size_t n)
 		       dev->driver[0] ? dev->driver : "none");
 		if (e[i].override[0])
 			printf(", driver_override: %s", e[i].override);
-		printf("%s\n", e[i].boot_vga ? ", boot VGA" : "");
+		printf(", reset: %s%s\n",
+		       e[i].reset > 0	 ? e[i].reset_methods
+		       : e[i].reset == 0 ? "yes"
+					 : "none",
+		       e[i].boot_vga ? ", boot VGA" : "");
 	}
 }
 
@@ -154,6 +167,8 @@ static int list(struct sysfs *sys, bool json)
 		    strcmp(e[i].override, "(null)") == 0)
 			e[i].override[0] = '\0';
 		e[i].boot_vga = sysfs_is_boot_vga(sys, dev);
+		e[i].reset = sysfs_reset_methods(sys, dev, e[i].reset_methods,
+						 sizeof(e[i].reset_methods));
 	}
 	pciids_lookup(sys->root, sys->devs, n, names);
 	qsort(e, n, sizeof(*e), cmp_entry);

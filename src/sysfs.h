@@ -49,6 +49,7 @@ bool sysfs_has_iommu_groups(struct sysfs *sys);
 int sysfs_read_attr(struct sysfs *sys, const struct pci_dev *dev, const char *attr, char *buf,
 		    size_t size);
 bool sysfs_is_boot_vga(struct sysfs *sys, const struct pci_dev *dev);
+int sysfs_reset_methods(struct sysfs *sys, const struct pci_dev *dev, char *buf, size_t size);
 bool sysfs_has_driver(struct sysfs *sys, const char *driver);
 bool sysfs_has_module(struct sysfs *sys, const char *module);
 

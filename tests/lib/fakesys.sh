@@ -126,6 +126,16 @@ fakesys_dev() {
 		_fs_addr _fs_dir _fs_up _fs_V _fs_D _fs_SV _fs_SD _fs_C
 }
 
+# fakesys_reset ROOT ADDR [METHODS]: the device can be reset: "reset", and
+# "reset_method" with METHODS ("flr bus") as 5.15+ shows it, or without
+# METHODS as older kernels do.  A device that cannot be reset has neither:
+# the kernel hides both.
+fakesys_reset() {
+	: >"$1/sys/bus/pci/devices/$2/reset"
+	[ -n "${3:-}" ] && echo "$3" >"$1/sys/bus/pci/devices/$2/reset_method"
+	return 0
+}
+
 # fakesys_bar ROOT ADDR START END: the device's resource file, BAR 0 at
 # START-END (hex, no 0x), the other six lines empty, as the kernel prints it.
 fakesys_bar() {

@@ -34,6 +34,15 @@ fakesys_dev "$root" 0000:00:1f.0             8086 a305 060100 1458 5001 -       
 fakesys_dev "$root" 0000:00:1f.3             8086 a348 040300 1458 a0c2 snd_hda_intel 6
 fakesys_dev "$root" 0000:00:1f.4             8086 a323 0c0500 1458 5001 i801_smbus    6
 
+# How each can be reset, as 5.15+ lists it; the AMD card's audio function
+# cannot be, and the chipset's functions neither.
+fakesys_reset "$root" 0000:01:00.0 bus
+fakesys_reset "$root" 0000:01:00.1 bus
+fakesys_reset "$root" 0000:00:02.0 "flr pm"
+fakesys_reset "$root" 0000:02:00.0 "flr bus"
+fakesys_reset "$root" 0000:03:00.0 "flr bus"
+fakesys_reset "$root" 0000:04:00.0 bus
+
 fakesys_iommu "$root"
 # The firmware framebuffer sits in the iGPU's BAR: "BAR 2: can't reserve".
 fakesys_bar "$root" 0000:00:02.0 a0000000 afffffff

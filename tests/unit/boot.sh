@@ -64,7 +64,17 @@ disk.img
 /iso/os.iso
 -display
 none"
+	! grep -q 'no reset method' "$T.err" || tap_fail "a reset warning for devices that have one"
 	expect_changed
+}
+
+# A device without a reset method: said before QEMU starts, and not refused.
+test_no_reset_method() {
+	booted "vfiopt.ids=1002:67df,1002:aaf0"
+	dry -hda disk.img
+	expect_status 0
+	expect_err '^vfiopt boot: warning: 0000:04:00.1 has no reset method: if this VM restarts, it finds the device as it left it'
+	grep -q 'vfio-pci,host=0000:04:00.1' "$T.out" || tap_fail "the device was left out:" "$(cat "$T.out")"
 }
 
 test_group_member_on_host_driver() {
@@ -146,6 +156,7 @@ test_passthrough_boot_sh() {
 }
 
 run_test "boot: a GPU and its audio at one guest slot, the seed's options" test_gpu_and_audio
+run_test "boot: a device without a reset method is said, not refused" test_no_reset_method
 run_test "boot: a group member on a host driver is refused" test_group_member_on_host_driver
 run_test "boot: no claimed device, or one not on vfio-pci" test_no_claimed_device
 run_test "boot: OVMF with a private variable store, or SeaBIOS" test_firmware

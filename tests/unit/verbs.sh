@@ -45,10 +45,13 @@ test_list() {
 	expect_status 0
 	expect_eq "first lines" "$(head -n 3 "$T.out")" "IOMMU group 0
   0000:00:00.0 Host bridge [0600]: Intel Corporation [8086:3e30] (subsystem 1458:5000)
-               driver: skl_uncore"
+               driver: skl_uncore, reset: none"
 	expect_out '^IOMMU group 1$'
 	expect_out '^  0000:01:00.0 VGA compatible controller \[0300\]: NVIDIA Corporation GP104 \[GeForce GTX 1080\] \[10de:1b80\] \(subsystem 1458:3702\)$'
-	expect_out '^               driver: i915, boot VGA$'
+	expect_out '^               driver: i915, reset: flr pm, boot VGA$'
+	# How the kernel can reset each: its methods (5.15+), or none.
+	expect_out '^               driver: amdgpu, reset: bus$'
+	expect_out '^               driver: snd_hda_intel, reset: none$'
 	# Grouped: the GPU and its audio under group 1, together.
 	expect_eq "group 1" "$(sed -n '/^IOMMU group 1$/,/^$/p' "$T.out" | grep -c '^  0000')" 3
 	expect_changed
@@ -65,7 +68,12 @@ test_list_json() {
 	jq -e . "$T.out" >/dev/null || tap_fail "not JSON: $(head -c 300 "$T.out")"
 	expect_eq "objects" "$(jq length "$T.out")" "$(find "$T/sys/bus/pci/devices" -mindepth 1 | wc -l)"
 	expect_eq "the GPU" "$(jq -c '.[] | select(.address == "0000:01:00.0")' "$T.out")" \
-		'{"address":"0000:01:00.0","iommu_group":1,"class":"030000","class_name":"VGA compatible controller","vendor":"10de","device":"1b80","vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]","subsystem_vendor":"1458","subsystem_device":"3702","driver":"vfio-pci","driver_override":"vfio-pci","boot_vga":false}'
+		'{"address":"0000:01:00.0","iommu_group":1,"class":"030000","class_name":"VGA compatible controller","vendor":"10de","device":"1b80","vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]","subsystem_vendor":"1458","subsystem_device":"3702","driver":"vfio-pci","driver_override":"vfio-pci","boot_vga":false,"reset_method":"bus"}'
+	# Cannot be reset: ""; can, but a kernel before 5.15 does not say how: null.
+	expect_eq "reset_method of the AMD audio" "$(jq -r '.[] | select(.address == "0000:04:00.1") | .reset_method | @json' "$T.out")" '""'
+	rm "$T/sys/bus/pci/devices/0000:01:00.1/reset_method"
+	verb list --json
+	expect_eq "reset_method without the attribute" "$(jq -c '.[] | select(.address == "0000:01:00.1") | .reset_method' "$T.out")" null
 	expect_eq "the iGPU's boot_vga" "$(jq '.[] | select(.address == "0000:00:02.0") | .boot_vga' "$T.out")" true
 	# IOMMU off: null groups, one "No IOMMU group" heading.
 	rm -rf "$T"/sys/kernel/iommu_groups/*
@@ -122,6 +130,22 @@ test_check_failures() {
 	expect_out '^      fix: apt-get install initramfs-tools \(or dracut\)$'
 	expect_out '^[0-9]+ failed, [0-9]+ warning\(s\)$'
 	expect_changed
+}
+
+# Whether each selected device can be reset: a VM restart depends on it.
+test_check_reset() {
+	claimed_tree
+	verb check
+	expect_out '^ok    0000:01:00.0 can be reset \(bus\)$'
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=1002:aaf0" >"$T/proc/cmdline"
+	verb check
+	expect_out '^warn  0000:04:00.1 \[1002:aaf0\] has no reset method: a VM restarted with it finds it as it was left$'
+	expect_out '^      fix: expect to reboot the host to restart a VM that uses it'
+	# A kernel before 5.15 says only that it can.
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	rm "$T/sys/bus/pci/devices/0000:01:00.0/reset_method"
+	verb check
+	expect_out '^ok    0000:01:00.0 can be reset$'
 }
 
 # The IOMMU is judged by what the kernel did, not by its parameters.
@@ -410,6 +434,7 @@ run_test "list --json: one object per device, stable fields" test_list_json
 run_test "check: a good setup" test_check_ok_and_fixes
 run_test "check: each problem with its fix" test_check_failures
 run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
+run_test "check: whether each selected device can be reset" test_check_reset
 run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
 run_test "check: an initramfs-tools image, its script and its rebuild" test_check_initramfs_tools
 run_test "check: systemd-boot's entries give the next boot's selection" test_check_boot_entries
