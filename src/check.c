@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "config.h"
+#include "json.h"
 #include "log.h"
 #include "paths.h"
 #include "selection.h"
@@ -34,15 +35,19 @@ struct check {
 	char kver[128];
 	unsigned int fails;
 	unsigned int warns;
+	bool json;
+	unsigned int findings;
 };
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vfiopt check [--sysroot DIR]\n"
+	fputs("Usage: vfiopt check [--sysroot DIR] [--json]\n"
 	      "\n"
 	      "Check that passthrough can work here: the IOMMU, the selection on the kernel\n"
-	      "command line and in /etc/vfiopt.conf, the vfio modules, the dracut module\n"
-	      "and the initramfs.  Exit status 1 when anything fails.\n",
+	      "command line and in /etc/vfiopt.conf, the vfio modules, the initramfs and\n"
+	      "its generator, the boot loader.  Exit status 1 when anything fails.\n"
+	      "\n"
+	      "  --json           one object: findings (level, message, fix), failed, warnings\n",
 	      out);
 }
 
@@ -51,17 +56,30 @@ static void finding(struct check *c, const char *level, const char *fix, const c
 
 static void finding(struct check *c, const char *level, const char *fix, const char *fmt, ...)
 {
+	char message[2048];
 	va_list ap;
+	int n;
 
-	printf("%-5s ", level);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	n = vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	if (fix)
-		printf("      fix: %s\n", fix);
+	if (n < 0)
+		message[0] = '\0';
+	else if ((size_t)n >= sizeof(message))
+		memcpy(message + sizeof(message) - 4, "...", 4);
 	c->fails += level[0] == 'f';
 	c->warns += level[0] == 'w';
+	if (!c->json) {
+		printf("%-5s %s\n", level, message);
+		if (fix)
+			printf("      fix: %s\n", fix);
+		return;
+	}
+	printf("%s{\"level\": \"%s\", \"message\": ", c->findings++ ? ",\n" : "", level);
+	json_string(message);
+	fputs(", \"fix\": ", stdout);
+	json_string(fix);
+	putchar('}');
 }
 
 static unsigned int count_entries(int rootfd, const char *path, char *first, size_t size)
@@ -638,7 +656,7 @@ int verb_check(int argc, char **argv)
 	const char *sysroot = NULL;
 	int opt;
 
-	opt = parse_sysroot_only(argc, argv, usage, &sysroot);
+	opt = parse_sysroot_json(argc, argv, usage, &sysroot, &c.json);
 	if (opt != 0)
 		return opt > 0 ? EXIT_OK : EXIT_USAGE;
 	if (optind < argc) {
@@ -651,13 +669,18 @@ int verb_check(int argc, char **argv)
 	/* Malformed entries are named on stderr, as the claim names them in the log. */
 	log_setup(-1, false, true);
 	selection_init(&c.sel);
+	if (c.json)
+		fputs("{\"findings\": [\n", stdout);
 	check_iommu(&c);
 	check_selection(&c);
 	check_modules(&c);
 	check_initramfs(&c);
 	check_softdeps(&c);
 	check_next_boot(&c);
-	printf("%u failed, %u warning(s)\n", c.fails, c.warns);
+	if (c.json)
+		printf("\n], \"failed\": %u, \"warnings\": %u}\n", c.fails, c.warns);
+	else
+		printf("%u failed, %u warning(s)\n", c.fails, c.warns);
 	sysfs_close(&c.sys);
 	return c.fails ? EXIT_FAILED : EXIT_OK;
 }

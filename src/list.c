@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "pciids.h"
 #include "sysfs.h"
 #include "util.h"
@@ -49,26 +50,6 @@ static int cmp_entry(const void *a, const void *b)
 	if (gx != gy)
 		return gx < gy ? -1 : 1;
 	return pci_addr_cmp(&x->addr, &y->addr);
-}
-
-static void json_string(const char *s)
-{
-	if (!s || !*s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 static void print_json(const struct entry *e, size_t n)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "json.h"
 #include "modalias.h"
 #include "record.h"
 #include "sysfs.h"
@@ -29,14 +30,18 @@ struct row {
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vfiopt status [--sysroot DIR]\n"
+	fputs("Usage: vfiopt status [--sysroot DIR] [--json]\n"
 	      "\n"
 	      "What the early claim did on this boot (/run/vfiopt/claimed), what each of\n"
 	      "those devices is bound to now, and its host driver: the one it had before\n"
 	      "the claim or, for a device claimed before any driver bound it, the one the\n"
 	      "kernel's module aliases give (the driver the claim held off).  Exit status 1\n"
 	      "when a device claimed at boot is on another driver now without having been\n"
-	      "released.\n",
+	      "released.\n"
+	      "\n"
+	      "  --json           one object: record, devices (address, ids, reason,\n"
+	      "                   previous_driver, result, present, driver, host_driver,\n"
+	      "                   moved), malformed_lines, moved\n",
 	      out);
 }
 
@@ -83,6 +88,50 @@ static bool on_vfio_by_claim(const struct row *row)
 	return strcmp(row->field[4], "claimed") == 0 || strcmp(row->field[4], "already") == 0;
 }
 
+/* A claimed device that is on another driver now, not by release. */
+static bool moved_off(const struct row *r)
+{
+	return r->dev && on_vfio_by_claim(r) && strcmp(r->now, "vfio-pci") != 0;
+}
+
+/* A record field as JSON: "-" is null. */
+static void json_field(const char *s)
+{
+	json_string(strcmp(s, "-") == 0 ? NULL : s);
+}
+
+static unsigned int print_json(const struct row *rows, const struct host_driver *hd, size_t n,
+			       unsigned int bad)
+{
+	unsigned int moved = 0;
+	size_t i;
+
+	printf("{\"record\": \"/%s\", \"devices\": [", RECORD_PATH);
+	for (i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		const char *host = host_driver(r, hd && r->dev ? &hd[i] : NULL);
+
+		moved += moved_off(r);
+		printf("%s\n{\"address\": ", i ? "," : "");
+		json_string(r->field[0]);
+		fputs(", \"ids\": ", stdout);
+		json_string(r->field[1]);
+		fputs(", \"reason\": ", stdout);
+		json_string(r->field[2]);
+		fputs(", \"previous_driver\": ", stdout);
+		json_field(r->field[3]);
+		fputs(", \"result\": ", stdout);
+		json_string(r->field[4]);
+		printf(", \"present\": %s, \"driver\": ", r->dev ? "true" : "false");
+		json_string(r->dev ? r->now : NULL);
+		fputs(", \"host_driver\": ", stdout);
+		json_field(host);
+		printf(", \"moved\": %s}", moved_off(r) ? "true" : "false");
+	}
+	printf("\n], \"malformed_lines\": %u, \"moved\": %u}\n", bad, moved);
+	return moved;
+}
+
 static unsigned int print_rows(const struct row *rows, const struct host_driver *hd, size_t n)
 {
 	unsigned int moved = 0;
@@ -96,7 +145,7 @@ static unsigned int print_rows(const struct row *rows, const struct host_driver 
 
 		if (!r->dev) {
 			note = "  <- gone";
-		} else if (on_vfio_by_claim(r) && strcmp(r->now, "vfio-pci") != 0) {
+		} else if (moved_off(r)) {
 			note = "  <- no longer on vfio-pci";
 			moved++;
 		}
@@ -132,7 +181,7 @@ static size_t read_rows(struct sysfs *sys, char *record, struct row *rows, size_
 	return n;
 }
 
-static int status(struct sysfs *sys)
+static int status(struct sysfs *sys, bool json)
 {
 	static char record[RECORD_MAX];
 	/* A row is an address and four fields: 20 bytes and its newline at least. */
@@ -144,9 +193,13 @@ static int status(struct sysfs *sys)
 
 	len = read_file_at(sys->root, RECORD_PATH, record, sizeof(record));
 	if (len == -ENOENT) {
-		printf("No early claim on this boot: /%s is missing (the initramfs has no "
-		       "vfiopt, or nothing was selected).\n",
-		       RECORD_PATH);
+		if (json)
+			puts("{\"record\": null, \"devices\": [], \"malformed_lines\": 0, "
+			     "\"moved\": 0}");
+		else
+			printf("No early claim on this boot: /%s is missing (the initramfs has "
+			       "no vfiopt, or nothing was selected).\n",
+			       RECORD_PATH);
 		return EXIT_OK;
 	}
 	if (len < 0) {
@@ -162,6 +215,11 @@ static int status(struct sysfs *sys)
 	if (hd && modalias_lookup(sys->root, hd, n) < 0) {
 		free(hd);
 		hd = NULL;
+	}
+	if (json) {
+		moved = print_json(rows, hd, n, bad);
+		free(hd);
+		return moved ? EXIT_FAILED : EXIT_OK;
 	}
 	printf("Early claim on this boot (/%s):\n", RECORD_PATH);
 	moved = print_rows(rows, hd, n);
@@ -179,9 +237,10 @@ int verb_status(int argc, char **argv)
 {
 	const char *sysroot = NULL;
 	struct sysfs sys;
+	bool json = false;
 	int opt, st;
 
-	opt = parse_sysroot_only(argc, argv, usage, &sysroot);
+	opt = parse_sysroot_json(argc, argv, usage, &sysroot, &json);
 	if (opt != 0)
 		return opt > 0 ? EXIT_OK : EXIT_USAGE;
 	if (optind < argc) {
@@ -190,7 +249,7 @@ int verb_status(int argc, char **argv)
 	}
 	if (sysfs_open_scan(&sys, sysroot, "status") < 0)
 		return EXIT_FAILED;
-	st = status(&sys);
+	st = status(&sys, json);
 	sysfs_close(&sys);
 	return st;
 }

@@ -320,6 +320,46 @@ test_check_initramfs_tools() {
 	expect_out '^fail  initramfs-tools builds the initramfs, and vfiopt.s part is not installed \(/usr/share/initramfs-tools/hooks/vfiopt\)$'
 }
 
+# For fleets and scripts: status --json and check --json parse, keep
+# their keys, and exit as the text forms do (0 good, 1 a problem, 2 usage).
+test_json() {
+	setup
+	verb status --json
+	expect_status 0
+	expect_eq "no record" "$(jq -c . "$T.out")" '{"record":null,"devices":[],"malformed_lines":0,"moved":0}'
+	claimed_tree
+	verb status --json
+	expect_status 0
+	expect_eq "the GPU" "$(jq -c '.devices[0]' "$T.out")" \
+		'{"address":"0000:01:00.0","ids":"10de:1b80","reason":"id","previous_driver":null,"result":"claimed","present":true,"driver":"vfio-pci","host_driver":"nouveau","moved":false}'
+	expect_eq "record, moved" "$(jq -c '[.record, .moved, .malformed_lines, (.devices | length)]' "$T.out")" \
+		'["/run/vfiopt/claimed",0,0,2]'
+	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
+	echo "not a record line" >>"$T/run/vfiopt/claimed"
+	verb status --json
+	expect_status 1
+	expect_eq "the audio, taken back" "$(jq -c '.devices[1] | [.driver, .moved]' "$T.out")" '["snd_hda_intel",true]'
+	expect_eq "moved, malformed" "$(jq -c '[.moved, .malformed_lines]' "$T.out")" '[1,1]'
+	# check: the same findings as the text, one object each.
+	claimed_tree
+	generator dracut
+	verb check
+	grep -E '^(ok|warn|fail) ' "$T.out" | sed -E 's/^(ok|warn|fail) +/\1 /' >"$T.text"
+	verb check --json
+	expect_status 0
+	jq -e . "$T.out" >/dev/null || tap_fail "check --json is not JSON:" "$(head -c 300 "$T.out")"
+	expect_eq "findings" "$(jq -r '.findings[] | "\(.level) \(.message)"' "$T.out")" "$(cat "$T.text")"
+	expect_eq "keys" "$(jq -c '[keys, (.findings[0] | keys)]' "$T.out")" '[["failed","findings","warnings"],["fix","level","message"]]'
+	rm "$T/sys/firmware/acpi/tables/DMAR"
+	verb check --json
+	expect_status 1
+	expect_eq "a failure and its fix" "$(jq -c '[.failed > 0, ([.findings[] | select(.level == "fail")][0].fix | type)]' "$T.out")" '[true,"string"]'
+	verb check --json --bogus
+	expect_status 2
+	verb release --json 0000:01:00.0
+	expect_status 2
+}
+
 test_status() {
 	setup
 	verb status
@@ -440,5 +480,6 @@ run_test "check: an initramfs-tools image, its script and its rebuild" test_chec
 run_test "check: systemd-boot's entries give the next boot's selection" test_check_boot_entries
 run_test "check: a host softdep that hides vfiopt's in the initramfs" test_check_softdeps
 run_test "status: the record next to the drivers now" test_status
+run_test "status --json, check --json: keys, findings, exit status" test_json
 run_test "release: checked first, then clear, unbind, probe" test_release
 run_test "--help for every verb" test_help
