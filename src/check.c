@@ -63,10 +63,16 @@ static void finding(struct check *c, const char *level, const char *fix, const c
 	va_start(ap, fmt);
 	n = vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
 		message[0] = '\0';
-	else if ((size_t)n >= sizeof(message))
-		memcpy(message + sizeof(message) - 4, "...", 4);
+	} else if ((size_t)n >= sizeof(message)) {
+		size_t cut = sizeof(message) - 4;
+
+		/* Not in the middle of a UTF-8 character. */
+		while (cut > 0 && ((unsigned char)message[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(message + cut, "...", 4);
+	}
 	c->fails += level[0] == 'f';
 	c->warns += level[0] == 'w';
 	if (!c->json) {

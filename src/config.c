@@ -50,6 +50,27 @@ static char *unquote(char *val)
 	return val;
 }
 
+/*
+ * "10de:1b80, 10de:10f0": in a file, blanks around the commas are only
+ * layout.  Removed in place (on the command line they cannot occur).
+ */
+static char *tidy_list(char *val)
+{
+	char *in, *out = val;
+
+	for (in = val; *in; in++) {
+		if (*in == ' ' || *in == '\t') {
+			const char *next = in + strspn(in, " \t");
+
+			if (*next == ',' || (out > val && out[-1] == ','))
+				continue;
+		}
+		*out++ = *in;
+	}
+	*out = '\0';
+	return val;
+}
+
 static void config_line(struct selection *sel, char *line, unsigned int lineno)
 {
 	char text[64], *eq, *key, *val, *hash;
@@ -70,7 +91,7 @@ static void config_line(struct selection *sel, char *line, unsigned int lineno)
 	}
 	*eq = '\0';
 	key = trim(line);
-	val = unquote(trim(eq + 1));
+	val = tidy_list(trim(unquote(trim(eq + 1))));
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		if (strcmp(key, keys[i].key) == 0) {
 			selection_set(sel, keys[i].kind, keys[i].label, val);

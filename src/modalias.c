@@ -21,61 +21,6 @@
 /* The longest alias line in a real modules.alias is under 200 bytes. */
 #define ALIAS_LINE_MAX 512
 
-/*
- * Shell-style matching of an alias pattern ("pci:v00001234d*sv*"): '*',
- * '?' and bracket sets with ranges, the wildcards file2alias writes.
- * libc's fnmatch() would do, but in a static binary it brings the wide
- * character tables along, a fifth of the helper's size.
- */
-static bool glob_match(const char *pat, const char *s)
-{
-	const char *star = NULL, *resume = NULL;
-
-	while (*s) {
-		if (*pat == '*') {
-			star = pat++;
-			resume = s;
-			continue;
-		}
-		if (*pat == '[') {
-			const char *p = pat + 1;
-			bool negate = *p == '!' || *p == '^', hit = false;
-
-			p += negate;
-			for (; *p && (*p != ']' || p == pat + 1 + negate); p++) {
-				if (p[1] == '-' && p[2] && p[2] != ']') {
-					hit |= *s >= p[0] && *s <= p[2];
-					p += 2;
-				} else {
-					hit |= *s == *p;
-				}
-			}
-			if (*p == ']' && hit != negate) {
-				pat = p + 1;
-				s++;
-				continue;
-			}
-			/* Unterminated: a plain '[', as fnmatch() takes it. */
-			if (*p != ']' && *s == '[') {
-				pat++;
-				s++;
-				continue;
-			}
-		} else if (*pat && (*pat == '?' || *pat == *s)) {
-			pat++;
-			s++;
-			continue;
-		}
-		if (!star)
-			return false;
-		pat = star + 1;
-		s = ++resume;
-	}
-	while (*pat == '*')
-		pat++;
-	return !*pat;
-}
-
 /* The MODALIAS the PCI core puts in a device's uevent, from its ids. */
 static int pci_modalias(const struct pci_ids *ids, char *buf, size_t size)
 {

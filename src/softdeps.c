@@ -7,8 +7,10 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "paths.h"
 #include "softdeps.h"
@@ -29,42 +31,71 @@ struct conf_file {
 };
 
 /* kmod treats '-' and '_' in module names alike. */
-static bool same_module(const char *a, size_t alen, const char *b, size_t blen)
+static void underscores(char *s)
 {
-	size_t i;
-
-	if (alen != blen)
-		return false;
-	for (i = 0; i < alen; i++) {
-		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
-
-		if (x != y)
-			return false;
-	}
-	return true;
+	for (; *s; s++)
+		if (*s == '-')
+			*s = '_';
 }
 
-/* The module of each "softdep MODULE ..." line of @text, in order, into @mods (at most @max). */
-static size_t softdep_modules(const char *text, char mods[][64], size_t max)
+/*
+ * A softdep line: the module (a pattern to kmod, which matches it with
+ * fnmatch) and whether its pre: list already loads vfio-pci first.
+ */
+struct softdep {
+	char module[64];
+	bool loads_vfio_pci;
+};
+
+/* The "softdep MODULE ..." lines of @text, in order, into @deps (at most @max). */
+static size_t softdep_lines(const char *text, struct softdep *deps, size_t max)
 {
 	const char *line;
 	size_t n = 0;
 
 	for (line = text; line && n < max;
 	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		size_t len;
+		size_t len, end;
+		const char *pre;
 
 		line += strspn(line, " \t");
 		if (strncmp(line, "softdep", 7) != 0 || (line[7] != ' ' && line[7] != '\t'))
 			continue;
 		line += 7 + strspn(line + 7, " \t");
 		len = strcspn(line, " \t\n");
-		if (len && len < sizeof(mods[0])) {
-			memcpy(mods[n], line, len);
-			mods[n++][len] = '\0';
+		end = strcspn(line, "\n");
+		if (!len || len >= sizeof(deps[n].module))
+			continue;
+		memcpy(deps[n].module, line, len);
+		deps[n].module[len] = '\0';
+		underscores(deps[n].module);
+		/* "pre: a b post: c": vfio-pci among the words after pre:, before post:. */
+		pre = strstr(line, "pre:");
+		deps[n].loads_vfio_pci = false;
+		if (pre && pre < line + end) {
+			const char *w = pre + 4;
+
+			while (w < line + end && strncmp(w, "post:", 5) != 0) {
+				size_t wl;
+
+				w += strspn(w, " \t");
+				wl = strcspn(w, " \t\n");
+				if (wl == 8 && (strncmp(w, "vfio-pci", 8) == 0 ||
+						strncmp(w, "vfio_pci", 8) == 0))
+					deps[n].loads_vfio_pci = true;
+				w += wl ? wl : 1;
+			}
 		}
+		n++;
 	}
 	return n;
+}
+
+static bool is_dir(DIR *dir, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd(dir), name, &st, 0) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int by_name(const void *a, const void *b)
@@ -87,9 +118,11 @@ static size_t files_before_ours(int rootfd, struct conf_file *files, size_t max)
 			size_t len = strlen(de->d_name);
 			bool seen = false;
 
-			if (len < 6 || len >= sizeof(files[0].name) ||
-			    strcmp(de->d_name + len - 5, ".conf") != 0 ||
-			    strcmp(de->d_name, OURS) >= 0)
+			/* kmod's own filter: *.conf and *.alias, no dot files, no directories. */
+			if (de->d_name[0] == '.' || len >= sizeof(files[0].name) ||
+			    !((len > 5 && strcmp(de->d_name + len - 5, ".conf") == 0) ||
+			      (len > 6 && strcmp(de->d_name + len - 6, ".alias") == 0)) ||
+			    strcmp(de->d_name, OURS) >= 0 || is_dir(dir, de->d_name))
 				continue;
 			for (i = 0; i < n && !seen; i++)
 				seen = strcmp(files[i].name, de->d_name) == 0;
@@ -115,20 +148,18 @@ int softdeps_shadowed(int rootfd, softdep_shadow_fn report, void *ctx)
 	static const char *const ours[] = { DRACUT_MODULE_DIR "/vfiopt-modprobe.conf",
 					    DATADIR "/modprobe.d/vfiopt.conf" };
 	static char text[CONF_MAX];
-	static char mine[SOFTDEPS_MAX][64], theirs[SOFTDEPS_MAX][64];
+	static struct softdep mine[SOFTDEPS_MAX], theirs[SOFTDEPS_MAX];
 	static struct conf_file files[FILES_MAX];
+	static bool done[SOFTDEPS_MAX];
 	size_t n_mine = 0, n_files, f, m, t, i;
 	int shadowed = 0;
-	bool *done;
 
 	for (i = 0; i < ARRAY_SIZE(ours) && !n_mine; i++)
 		if (read_file_at(rootfd, root_relative(ours[i]), text, sizeof(text)) > 0)
-			n_mine = softdep_modules(text, mine, SOFTDEPS_MAX);
+			n_mine = softdep_lines(text, mine, SOFTDEPS_MAX);
 	if (!n_mine)
 		return -ENOENT;
-	done = calloc(n_mine, sizeof(*done));
-	if (!done)
-		return -ENOMEM;
+	memset(done, 0, sizeof(done));
 	n_files = files_before_ours(rootfd, files, FILES_MAX);
 	for (f = 0; f < n_files; f++) {
 		char path[PATH_BUF_MAX];
@@ -137,18 +168,19 @@ int softdeps_shadowed(int rootfd, softdep_shadow_fn report, void *ctx)
 		if (path_join(path, sizeof(path), "%s/%s", files[f].dir, files[f].name) < 0 ||
 		    read_file_at(rootfd, path, text, sizeof(text)) < 0)
 			continue;
-		n_theirs = softdep_modules(text, theirs, SOFTDEPS_MAX);
+		n_theirs = softdep_lines(text, theirs, SOFTDEPS_MAX);
 		for (m = 0; m < n_mine; m++) {
+			/* Theirs comes first: the first that matches is the one kmod uses. */
 			for (t = 0; t < n_theirs && !done[m]; t++) {
-				if (!same_module(mine[m], strlen(mine[m]), theirs[t],
-						 strlen(theirs[t])))
+				if (!glob_match(theirs[t].module, mine[m].module))
 					continue;
 				done[m] = true;
+				if (theirs[t].loads_vfio_pci)
+					continue;
 				shadowed++;
-				report(mine[m], path, ctx);
+				report(mine[m].module, path, ctx);
 			}
 		}
 	}
-	free(done);
 	return shadowed;
 }

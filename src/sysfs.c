@@ -347,14 +347,15 @@ int sysfs_read_attr(struct sysfs *sys, const struct pci_dev *dev, const char *at
  * How the kernel can reset @dev, which decides whether a VM using it can
  * be restarted: 1 with its methods in @buf ("flr bus", from reset_method,
  * 5.15+), 0 when it can but does not say how (reset alone: an older
- * kernel), -ENOENT when it cannot (the kernel shows neither attribute).
+ * kernel), -ENOENT when it cannot: the kernel shows neither attribute, or
+ * an empty reset_method (every method turned off by writing "").
  */
 int sysfs_reset_methods(struct sysfs *sys, const struct pci_dev *dev, char *buf, size_t size)
 {
 	char path[PCI_NAME_MAX + 32];
 
-	if (sysfs_read_attr(sys, dev, "reset_method", buf, size) == 0 && buf[0])
-		return 1;
+	if (sysfs_read_attr(sys, dev, "reset_method", buf, size) == 0)
+		return buf[0] ? 1 : -ENOENT;
 	buf[0] = '\0';
 	if (sysfs_dev_path(dev, "reset", path, sizeof(path)) == 0 &&
 	    faccessat(sys->devices, path, F_OK, 0) == 0)

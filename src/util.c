@@ -478,3 +478,59 @@ const char *root_relative(const char *path)
 {
 	return path[0] == '/' ? path + 1 : path;
 }
+
+/*
+ * Shell-style matching, for module alias patterns ("pci:v00001234d*sv*")
+ * and the module names of modprobe.d lines: '*', '?' and bracket sets with
+ * ranges, the wildcards file2alias writes.
+ * libc's fnmatch() would do, but in a static binary it brings the wide
+ * character tables along, a fifth of the helper's size.
+ */
+bool glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+			continue;
+		}
+		if (*pat == '[') {
+			const char *p = pat + 1;
+			bool negate = *p == '!' || *p == '^', hit = false;
+
+			p += negate;
+			for (; *p && (*p != ']' || p == pat + 1 + negate); p++) {
+				if (p[1] == '-' && p[2] && p[2] != ']') {
+					hit |= *s >= p[0] && *s <= p[2];
+					p += 2;
+				} else {
+					hit |= *s == *p;
+				}
+			}
+			if (*p == ']' && hit != negate) {
+				pat = p + 1;
+				s++;
+				continue;
+			}
+			/* Unterminated: a plain '[', as fnmatch() takes it. */
+			if (*p != ']' && *s == '[') {
+				pat++;
+				s++;
+				continue;
+			}
+		} else if (*pat && (*pat == '?' || *pat == *s)) {
+			pat++;
+			s++;
+			continue;
+		}
+		if (!star)
+			return false;
+		pat = star + 1;
+		s = ++resume;
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}

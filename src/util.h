@@ -36,6 +36,7 @@ int parse_bool(const char *s, bool *out);
 
 bool is_kernel_space(char c);
 const char *printable(const char *s, size_t len, char *buf, size_t size);
+bool glob_match(const char *pat, const char *s);
 int path_join(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

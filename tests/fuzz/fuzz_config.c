@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Fuzz target for /etc/vfiopt.conf, which the initramfs reads at boot:
- * beyond "no crash", what was accepted stays within bounds, and a file the
- * parser took whole gives the same selection when read again.  Built with
+ * beyond "no crash", what was accepted stays within bounds, and the
+ * selection written back as a file is read back the same, with nothing
+ * malformed in it.  Built with
  * libFuzzer (make fuzz) or with the smoke driver (make check).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,10 +40,40 @@ static void check_bounds(const struct selection *sel)
 			abort();
 }
 
+/*
+ * The selection written back as a configuration file: ids=, addrs= and
+ * companions= lines of the accepted entries.  Whatever the parser took,
+ * it must take again, the same, from what it would mean.
+ */
+static size_t write_back(const struct selection *sel, char *buf, size_t size)
+{
+	size_t len;
+	unsigned int i;
+	int n;
+
+	/* An empty ids= or addrs= is itself malformed: lines only for what there is. */
+	n = snprintf(buf, size, "companions=%d", sel->companions ? 1 : 0);
+	len = n > 0 ? (size_t)n : 0;
+	for (i = 0; i < sel->n_ids && len < size; i++) {
+		n = snprintf(buf + len, size - len, "%s%s", i ? "," : "\nids=", sel->ids[i].text);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	for (i = 0; i < sel->n_addrs && len < size; i++) {
+		n = snprintf(buf + len, size - len, "%s%s",
+			     i ? "," : "\naddrs=", sel->addrs[i].text);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	if (len >= size)
+		abort();
+	return len;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char buf[CONFIG_MAX];
+	static char buf[CONFIG_MAX], again_buf[CONFIG_MAX];
 	static struct selection first, again;
+	unsigned int i;
+	size_t len;
 
 	if (size >= sizeof(buf))
 		size = sizeof(buf) - 1;
@@ -52,13 +84,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	check_bounds(&first);
 
-	/* The parser changes its buffer: a second read of the same bytes agrees. */
-	memcpy(buf, data, size);
-	buf[size] = '\0';
+	len = write_back(&first, again_buf, sizeof(again_buf));
 	selection_init(&again);
-	config_parse(buf, size, &again);
-	if (first.n_ids != again.n_ids || first.n_addrs != again.n_addrs ||
-	    first.n_bad != again.n_bad || first.companions != again.companions)
+	if (config_parse(again_buf, len, &again) < 0 || again.n_bad)
 		abort();
+	if (first.n_ids != again.n_ids || first.n_addrs != again.n_addrs ||
+	    first.companions != again.companions)
+		abort();
+	for (i = 0; i < first.n_ids; i++)
+		if (strcmp(first.ids[i].text, again.ids[i].text) != 0)
+			abort();
+	for (i = 0; i < first.n_addrs; i++)
+		if (strcmp(first.addrs[i].text, again.addrs[i].text) != 0)
+			abort();
 	return 0;
 }

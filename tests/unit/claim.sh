@@ -444,6 +444,13 @@ test_config_file() {
 	expect_driver 0000:01:00.1 snd_hda_intel
 	expect_driver 0000:03:00.0 vfio-pci
 	expect_record "0000:01:00.0 10de:1b80 id - claimed" "0000:03:00.0 8086:10d3 addr e1000e claimed"
+	# Blanks around the commas of a list are layout, in or out of quotes.
+	setup
+	printf '%s\n' 'addrs = " 01:00.0 , 03:00.0 "' 'ids=8086:10d3 ,	1002:67df' >"$T/etc/vfiopt.conf"
+	claim --cmdline ""
+	expect_kmsg '^<6>vfiopt: 0000:03:00.0 \[8086:10d3\] selected by /etc/vfiopt.conf addrs=03:00.0$'
+	expect_kmsg '^<6>vfiopt: 0000:04:00.0 \[1002:67df\] selected by /etc/vfiopt.conf ids=1002:67df$'
+	! grep -q 'ignoring' "$T/dev/kmsg" || tap_fail "an entry was refused:" "$(grep ignoring "$T/dev/kmsg")"
 	# The command line's switches come later and win.
 	setup
 	printf 'ids=10de:1b80\ncompanions=0\n' >"$T/etc/vfiopt.conf"

@@ -141,6 +141,11 @@ test_check_reset() {
 	verb check
 	expect_out '^warn  0000:04:00.1 \[1002:aaf0\] has no reset method: a VM restarted with it finds it as it was left$'
 	expect_out '^      fix: expect to reboot the host to restart a VM that uses it'
+	# Every method turned off (an empty reset_method): it cannot.
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	: >"$T/sys/bus/pci/devices/0000:01:00.0/reset_method"
+	verb check
+	expect_out '^warn  0000:01:00.0 \[10de:1b80\] has no reset method'
 	# A kernel before 5.15 says only that it can.
 	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
 	rm "$T/sys/bus/pci/devices/0000:01:00.0/reset_method"
@@ -292,10 +297,28 @@ test_check_softdeps() {
 	expect_out "^warn  /lib/modprobe.d/alsa.conf has a softdep for snd_hda_intel"
 	expect_no_out 'softdep for i915'
 	expect_no_out 'no modprobe.d file hides'
-	# A file of the same name in /etc hides /lib's.
+	# A file of the same name in /etc hides /lib's; a directory does not.
 	: >"$T/etc/modprobe.d/alsa.conf"
 	verb check
 	expect_no_out 'softdep for snd_hda_intel'
+	rm "$T/etc/modprobe.d/alsa.conf"
+	mkdir "$T/etc/modprobe.d/alsa.conf"
+	verb check
+	expect_out "^warn  /lib/modprobe.d/alsa.conf has a softdep for snd_hda_intel"
+	rm -r "$T/etc/modprobe.d/alsa.conf" "$T/lib/modprobe.d/alsa.conf" "$T/etc/modprobe.d/nvidia.conf"
+	# One that loads vfio-pci first already does our line's work.
+	echo 'softdep nvidia pre: vfio-pci' >"$T/etc/modprobe.d/vfio.conf"
+	# kmod matches a softdep's module as a pattern, and reads .alias files
+	# too, but no dot file.
+	echo 'softdep nvidia_* pre: ecdh_generic' >"$T/etc/modprobe.d/nvidia-extra.conf"
+	echo 'softdep amdgpu pre: drm' >"$T/etc/modprobe.d/b.alias"
+	echo 'softdep radeon pre: drm' >"$T/etc/modprobe.d/.hidden.conf"
+	verb check
+	expect_no_out 'softdep for nvidia$|softdep for nvidia,'
+	expect_out "^warn  /etc/modprobe.d/nvidia-extra.conf has a softdep for nvidia_drm"
+	expect_out "^warn  /etc/modprobe.d/nvidia-extra.conf has a softdep for nvidia_current_uvm"
+	expect_out "^warn  /etc/modprobe.d/b.alias has a softdep for amdgpu"
+	expect_no_out 'softdep for radeon'
 }
 
 # initramfs-tools: its own listing, its own script, its own rebuild.
@@ -354,6 +377,15 @@ test_json() {
 	verb check --json
 	expect_status 1
 	expect_eq "a failure and its fix" "$(jq -c '[.failed > 0, ([.findings[] | select(.level == "fail")][0].fix | type)]' "$T.out")" '[true,"string"]'
+	# Whatever the record holds, the output is JSON, and UTF-8.
+	printf '0000:01:00.0 10de:1b80 id nouv\377eau\001"\\ claimed\n' >>"$T/run/vfiopt/claimed"
+	sed -i 's/^10de  NVIDIA Corporation/10de  NVIDIA Corpor\xe9tion/' "$T/usr/share/misc/pci.ids"
+	verb status --json
+	iconv -f UTF-8 -t UTF-8 "$T.out" >/dev/null 2>&1 || tap_fail "status --json is not UTF-8:" "$(cat -v "$T.out")"
+	expect_eq "an odd record line" "$(jq -c '.devices[2].previous_driver' "$T.out")" '"nouvÿeau\u0001\"\\"'
+	verb list --json
+	iconv -f UTF-8 -t UTF-8 "$T.out" >/dev/null 2>&1 || tap_fail "list --json is not UTF-8"
+	expect_eq "a Latin-1 vendor name" "$(jq -r '.[] | select(.address == "0000:01:00.0") | .vendor_name' "$T.out")" "NVIDIA Corporétion"
 	verb check --json --bogus
 	expect_status 2
 	verb release --json 0000:01:00.0
