@@ -160,22 +160,24 @@ check_first_softdep_wins() {
 # directory (-d), the helper from this tree; the hook decides from a GRUB
 # snippet, under a tmpfs over /etc/default in the same namespace.  (The
 # installed-system test builds and boots MODULES=dep images.)
-check_initramfs_tools() {
-	local conf=$work/itools img=$work/itools.img made='' rc
-	if ! kernel_fetch 6.1 2>"$work/fetch.err"; then
-		tap_fail "no 6.1 kernel: $(cat "$work/fetch.err")"
-		return
-	fi
+# itools_build MODULES WANTED IMAGE: mkinitramfs for the 6.1 kernel with
+# MODULES= as given, and a GRUB snippet selecting a device when WANTED is
+# yes.  The kernel must have been fetched.
+itools_build() {
+	local conf=$work/itools made='' rc snippet=:
 	rm -rf "$conf"
 	mkdir -p "$conf/bin"
 	cp -a /etc/initramfs-tools/. "$conf/"
-	sed -i -e 's/^MODULES=.*/MODULES=most/' -e 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+	sed -i -e "s/^MODULES=.*/MODULES=$1/" -e 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
 	install -D -m 0755 "$top/vfiopt" "$conf/bin/vfiopt"
 	mkdir -p "$conf/hooks" "$conf/scripts/init-top"
 	sed -e "s|@SBINDIR@|$conf/bin|" -e "s|@DATADIR@|$top/conf|" \
 		"$top/initramfs-tools/hooks/vfiopt" >"$conf/hooks/vfiopt"
 	install -m 0755 "$top/initramfs-tools/scripts/init-top/claim_vfiopt" "$conf/scripts/init-top/"
 	chmod 0755 "$conf/hooks/vfiopt"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	[ "$2" = yes ] &&
+		snippet='echo "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX vfiopt.ids=1234:1111\"" >/etc/default/grub.d/vfiopt.cfg'
 	[ -d /lib/modules ] || { mkdir /lib/modules && made=yes; }
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'set -e
@@ -185,16 +187,28 @@ check_initramfs_tools() {
 		mount --bind "$2/boot" /boot
 		mount -t tmpfs none /etc/default
 		mkdir /etc/default/grub.d
-		echo "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX vfiopt.ids=1234:1111\"" >/etc/default/grub.d/vfiopt.cfg
-		mkinitramfs -d "$3" -o "$4" "$1"' sh "$KERNEL_VERSION" "$KERNEL_ROOT" "$conf" "$img" \
-		>"$work/mkinitramfs.log" 2>&1
+		eval "$5"
+		mkinitramfs -d "$3" -o "$4" "$1"' sh "$KERNEL_VERSION" "$KERNEL_ROOT" "$conf" "$3" \
+		"$snippet" >"$work/mkinitramfs.log" 2>&1
 	rc=$?
 	# Only the empty directory made above, and only if it is still empty.
 	[ -n "$made" ] && rmdir /lib/modules/"$KERNEL_VERSION" /lib/modules 2>/dev/null
-	if [ "$rc" != 0 ]; then
-		tap_fail "mkinitramfs failed:" "$(tail -n 20 "$work/mkinitramfs.log")"
+	[ "$rc" = 0 ] || tap_fail "mkinitramfs failed:" "$(tail -n 20 "$work/mkinitramfs.log")"
+	return "$rc"
+}
+
+check_initramfs_tools() {
+	local img=$work/itools.img
+	if ! kernel_fetch 6.1 2>"$work/fetch.err"; then
+		tap_fail "no 6.1 kernel: $(cat "$work/fetch.err")"
 		return
 	fi
+	# Nothing selected: nothing of vfiopt in the image, its script included.
+	itools_build list no "$work/itools-none.img" || return
+	lsinitramfs "$work/itools-none.img" >"$work/itools.list"
+	! grep -q vfiopt "$work/itools.list" ||
+		tap_fail "vfiopt in an image that claims nothing:" "$(grep vfiopt "$work/itools.list")"
+	itools_build most yes "$img" || return
 	lsinitramfs "$img" >"$work/itools.list"
 	expect_in "$work/itools.list" usr/sbin/vfiopt
 	expect_in "$work/itools.list" scripts/init-top/claim_vfiopt
