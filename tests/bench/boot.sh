@@ -42,6 +42,7 @@ prepare() { # NAME STAGE CHECK-LABEL
 }
 
 start=$SECONDS
+system_deb "$work/deb.log" || die "make deb failed: $(tail -n 5 "$work/deb.log")"
 system_image || die "no installed system"
 echo "installed system: $SYSTEM_IMAGE ($SYSTEM_ACCEL)"
 prepare with bench_with setup

@@ -25,6 +25,7 @@
 # tests/system/guest/run.sh, which writes its report to the second serial
 # port (ttyS1: nothing else writes there) and powers off.
 #
+# system_deb LOG               this tree's .deb, for the guest to install
 # system_image                 sets SYSTEM_IMAGE (building it if needed)
 # system_disk DISK             a fresh overlay of the image
 # system_boot LOG DISK STAGE [DOWN WORDS]
@@ -223,6 +224,20 @@ _system_accel() {
 	exit 0) >/dev/null 2>&1
 	grep -q 'Kernel panic' "$log" && SYSTEM_ACCEL=kvm
 	rm -f "$log"
+}
+
+# system_deb LOG: build/deb/vfiopt_*.deb, which the guest installs as a
+# user does (it has no compiler); made again (make deb, its output in LOG)
+# when a tracked file is newer than it.
+system_deb() {
+	local deb
+	deb=$(find "$_system_top/build/deb" -maxdepth 1 -name 'vfiopt_*.deb' 2>/dev/null | head -n 1)
+	# shellcheck disable=SC2016 # $@ and $0 are the inner shell's
+	if [ -n "$deb" ] && [ -z "$(cd "$_system_top" && git ls-files -z 2>/dev/null |
+		xargs -0 sh -c 'find "$@" -prune -newer "$0" -print' "$deb" | head -n 1)" ]; then
+		return 0
+	fi
+	make -s -C "$_system_top" deb >"$1" 2>&1
 }
 
 # system_disk DISK: a copy-on-write overlay of the cached image.

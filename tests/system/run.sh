@@ -28,18 +28,10 @@ trap 'rm -rf "$work"' EXIT
 rm -rf "$logs"
 mkdir -p "$logs" || exit 1
 
-# The guest installs this tree's package (make deb): it has no compiler of
-# its own.  Built again when a tracked file is newer than it.
-deb=$(find "$top/build/deb" -maxdepth 1 -name 'vfiopt_*.deb' 2>/dev/null | head -n 1)
-# shellcheck disable=SC2016 # $@ and $0 are the inner shell's
-if [ -z "$deb" ] ||
-	[ -n "$(cd "$top" && git ls-files -z |
-		xargs -0 sh -c 'find "$@" -prune -newer "$0" -print' "$deb" | head -n 1)" ]; then
-	if ! make -s -C "$top" deb >"$work/deb.log" 2>&1; then
-		echo "not ok - make deb failed"
-		tail -n 20 "$work/deb.log" | sed 's/^/#   /'
-		exit 1
-	fi
+if ! system_deb "$work/deb.log"; then
+	echo "not ok - make deb failed"
+	tail -n 20 "$work/deb.log" | sed 's/^/#   /'
+	exit 1
 fi
 
 # What differs between the generators: the package whose trigger

@@ -201,7 +201,7 @@ stage_undone() {
 # make bench: the same system with and without the early claim (both
 # images host-only, made by the system's own dracut), then booted in turn.
 stage_bench_with() {
-	run install make -C "$SRC" install PREFIX=/usr
+	run install apt-get install -y "$(deb)"
 	run setup vfiopt setup --ids 1234:1111 --apply
 }
 
