@@ -253,8 +253,8 @@ int setup_remove_owned(int rootfd, const char *path)
 }
 
 /*
- * The state of an earlier setup for @where: 1 (into @st), 0 none (or one
- * for another place: @st empty), -errno.
+ * The state of an earlier setup for @where (any place when NULL): 1 (into
+ * @st), 0 none (or one for another place: @st empty), -errno.
  */
 int setup_state_read(int rootfd, const char *where, struct setup_state *st)
 {
@@ -272,7 +272,7 @@ int setup_state_read(int rootfd, const char *where, struct setup_state *st)
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
-		if (n == 0 && strcmp(line, where) != 0)
+		if (n == 0 && where && strcmp(line, where) != 0)
 			return 0;
 		if (n == 0)
 			snprintf(st->where, sizeof(st->where), "%s", line);
@@ -310,26 +310,14 @@ int setup_state_write(int rootfd, const struct setup_state *st)
 int setup_state_elsewhere(int rootfd, const char *where)
 {
 	static struct setup_state st;
-	static char buf[SETUP_WORDS_MAX + PATH_BUF_MAX + 256];
-	char there[PATH_BUF_MAX];
-	const char *line = buf, *nl;
 
-	if (read_file_at(rootfd, SETUP_STATE, buf, sizeof(buf)) < 0)
+	if (setup_state_read(rootfd, NULL, &st) <= 0 || strcmp(st.where, where) == 0)
 		return 0;
-	/* The first line that is not a comment names the place. */
-	while (*line == '#' && (nl = strchr(line, '\n')))
-		line = nl + 1;
-	if (*line == '#' || !*line)
-		return 0;
-	snprintf(there, sizeof(there), "%.*s", (int)strcspn(line, "\n"), line);
-	if (strcmp(there, where) == 0)
-		return 0;
-	setup_state_read(rootfd, there, &st);
 	fprintf(stderr,
 		"vfiopt setup: /%s says that setup's words (%s) went into %s: run \"vfiopt setup "
 		"--undo\" while that is how this system boots, or take them out of it and remove "
 		"/%s\n",
-		SETUP_STATE, st.words[0] ? st.words : "none", there, SETUP_STATE);
+		SETUP_STATE, st.words[0] ? st.words : "none", st.where, SETUP_STATE);
 	return -EBUSY;
 }
 

@@ -110,8 +110,9 @@ static unsigned int print_json(const struct row *rows, const struct host_driver 
 	for (i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
 		const char *host = host_driver(r, hd && r->dev ? &hd[i] : NULL);
+		bool gone_off = moved_off(r);
 
-		moved += moved_off(r);
+		moved += gone_off;
 		printf("%s\n{\"address\": ", i ? "," : "");
 		json_string(r->field[0]);
 		fputs(", \"ids\": ", stdout);
@@ -126,7 +127,7 @@ static unsigned int print_json(const struct row *rows, const struct host_driver 
 		json_string(r->dev ? r->now : NULL);
 		fputs(", \"host_driver\": ", stdout);
 		json_field(host);
-		printf(", \"moved\": %s}", moved_off(r) ? "true" : "false");
+		printf(", \"moved\": %s}", gone_off ? "true" : "false");
 	}
 	printf("\n], \"malformed_lines\": %u, \"moved\": %u}\n", bad, moved);
 	return moved;
