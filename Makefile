@@ -37,7 +37,7 @@ SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c 
 	src/log.c src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c \
 	src/setup-initramfs-tools.c src/setup-grub-default.c src/setup-kernel-cmdline.c \
 	src/setup-grubby.c \
-	src/cmdline-words.c src/softdeps.c src/json.c \
+	src/cmdline-words.c src/softdeps.c src/json.c src/framebuffer.c \
 	src/list.c src/pciids.c src/modalias.c src/status.c src/release.c src/check.c src/boot.c \
 	src/util.c
 OBJS = $(SRCS:.c=.o)

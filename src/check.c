@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "config.h"
+#include "framebuffer.h"
 #include "json.h"
 #include "log.h"
 #include "paths.h"
@@ -182,68 +183,32 @@ static void check_iommu(struct check *c)
 			"vfio_iommu_type1.allow_unsafe_interrupts=1");
 }
 
-/* Firmware framebuffers in /proc/iomem: "  c0000000-c07fffff : BOOTFB". */
-static bool framebuffer_at(struct check *c, uint64_t start, uint64_t end, char *name, size_t size)
-{
-	static const char *const fbs[] = { "BOOTFB", "efifb", "vesafb", "simplefb" };
-	static char iomem[65536];
-	char *line, *next;
-	size_t i;
-
-	if (read_prefix_at(c->sys.root, "proc/iomem", iomem, sizeof(iomem)) <= 0)
-		return false;
-	for (line = iomem; line && *line; line = next) {
-		unsigned long long s, e;
-		const char *label, *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		label = strstr(line, " : ");
-		p = line + strspn(line, " ");
-		if (!label || parse_hex64(p, &p, &s) < 0 || *p++ != '-' ||
-		    parse_hex64(p, &p, &e) < 0 || p != label || e < start || s > end)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(fbs); i++) {
-			if (strstr(label + 3, fbs[i])) {
-				path_join(name, size, "%s at %llx-%llx", label + 3, s, e);
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/* Does a firmware framebuffer sit in one of the device's BARs? */
+/*
+ * A firmware framebuffer in one of the device's BARs keeps the VM from
+ * mapping it ("BAR n: can't reserve").  Since 6.0, vfio-pci removes it when
+ * it binds a VGA device; before, the holder decides the switch.
+ */
 static void check_framebuffer(struct check *c, const struct pci_dev *dev)
 {
-	char res[ATTR_MAX], *line, *next, fb[128];
-	int bar = 0;
+	char release[128], fix[128];
+	struct fb_conflict fb;
 
-	if (sysfs_read_attr(&c->sys, dev, "resource", res, sizeof(res)) < 0)
+	if (fb_find(&c->sys, dev, &fb) <= 0)
 		return;
-	for (line = res; line && *line && bar < 6; line = next, bar++) {
-		unsigned long long start, end;
-		const char *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		/* "0x%016llx 0x%016llx 0x%016llx": start, end, flags. */
-		if (parse_hex64(line, &p, &start) < 0 || *p++ != ' ' ||
-		    parse_hex64(p, &p, &end) < 0 || !end)
-			continue;
-		if (framebuffer_at(c, start, end, fb, sizeof(fb))) {
-			finding(c, "fail",
-				"add video=efifb:off,vesafb:off (or initcall_blacklist=sysfb_init) "
-				"to the kernel command line",
-				"%s: BAR %d overlaps the firmware framebuffer (%s): \"BAR %d: "
-				"can't "
-				"reserve\" in the VM",
-				dev->name, bar, fb, bar);
-			return;
-		}
+	if (fb_removed_by_vfio(&c->sys, dev, release, sizeof(release))) {
+		finding(c, "ok", NULL,
+			"%s: the firmware framebuffer (%s) in BAR %d goes when vfio-pci binds "
+			"(Linux %s removes it)",
+			dev->name, fb.where, fb.bar, release);
+		return;
 	}
+	if (path_join(fix, sizeof(fix), "add %s to the kernel command line (vfiopt setup does)",
+		      fb_parameter(fb.holder)) < 0)
+		fix[0] = '\0';
+	finding(c, "fail", fix,
+		"%s: BAR %d overlaps the firmware framebuffer (%s), which vfio-pci before "
+		"Linux 6.0 leaves in place: \"BAR %d: can't reserve\" in the VM",
+		dev->name, fb.bar, fb.where, fb.bar);
 }
 
 static bool harmless(const struct pci_dev *dev)

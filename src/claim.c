@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "framebuffer.h"
 #include "log.h"
 #include "record.h"
 #include "selection.h"
@@ -487,14 +488,21 @@ static void check_groups(struct claim *c)
 	}
 }
 
-/* A firmware framebuffer on the boot GPU keeps its BAR from the VM. */
-static void check_boot_vga(struct claim *c, struct pci_dev *dev)
+/*
+ * A firmware framebuffer in the GPU's BAR keeps it from the VM.  vfio-pci
+ * removes it itself since 6.0; on an older kernel, name the switch.
+ */
+static void check_framebuffer(struct claim *c, struct pci_dev *dev)
 {
-	if (!sysfs_is_boot_vga(&c->sys, dev))
+	char release[128];
+	struct fb_conflict fb;
+
+	if (fb_removed_by_vfio(&c->sys, dev, release, sizeof(release)) ||
+	    fb_find(&c->sys, dev, &fb) <= 0)
 		return;
-	log_notice("%s is the boot VGA device: a firmware framebuffer may hold its memory; "
-		   "add video=efifb:off,vesafb:off to the kernel command line",
-		   dev->name);
+	log_notice("%s: BAR %d holds the firmware framebuffer (%s), which this kernel's "
+		   "vfio-pci leaves in place; add %s to the kernel command line",
+		   dev->name, fb.bar, fb.where, fb_parameter(fb.holder));
 }
 
 static void write_record(struct claim *c)
@@ -579,7 +587,7 @@ static int run_claim(struct claim *c)
 		n_claimed += res == RESULT_CLAIMED || res == RESULT_ALREADY;
 		n_failed += res == RESULT_FAILED || res == RESULT_REFUSED;
 		if (res == RESULT_CLAIMED || res == RESULT_PENDING)
-			check_boot_vga(c, &c->sys.devs[d]);
+			check_framebuffer(c, &c->sys.devs[d]);
 	}
 	if (!c->dry_run) {
 		write_record(c);

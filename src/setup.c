@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmdline-words.h"
+#include "framebuffer.h"
 #include "log.h"
 #include "selection.h"
 #include "setup.h"
@@ -64,7 +65,7 @@ struct setup {
 	bool apply;
 	bool undo;
 	bool under_sysroot;
-	bool boot_vga;
+	const char *fb_param; /* frees the boot GPU from the firmware framebuffer */
 };
 
 static void usage(FILE *out)
@@ -74,7 +75,8 @@ static void usage(FILE *out)
 	      "       vfiopt setup [--sysroot DIR] --undo [--apply | --dry-run]\n"
 	      "\n"
 	      "Write /etc/default/grub.d/vfiopt.cfg (the IOMMU switch for this machine's\n"
-	      "IOMMU, iommu=pt, the selection, video=efifb:off,vesafb:off for the boot GPU)\n"
+	      "IOMMU, iommu=pt, the selection, and for a boot GPU on a kernel before 6.0 the\n"
+	      "switch that frees it from the firmware framebuffer)\n"
 	      "and, with dracut, /etc/dracut.conf.d/vfiopt.conf, then print the commands\n"
 	      "that finish the job.  Nothing is written when anything is missing.\n"
 	      "\n"
@@ -388,6 +390,40 @@ static bool selected(const struct setup *s, const struct pci_dev *dev)
 	return false;
 }
 
+/*
+ * The boot GPU's memory may be held by the firmware framebuffer.  Linux
+ * 6.0's vfio-pci takes it down itself; before, the holder that /proc/iomem
+ * names decides the switch.  A switch of ours already on the running
+ * command line is kept: it is why nothing holds the memory now.
+ */
+static void choose_fb_param(struct setup *s, const struct pci_dev *dev)
+{
+	char release[128], cmdline[4096];
+	struct fb_conflict fb;
+
+	if (fb_removed_by_vfio(&s->sys, dev, release, sizeof(release))) {
+		printf("  %s is the boot VGA: no switch needed, vfio-pci on Linux %s removes "
+		       "the firmware framebuffer itself\n",
+		       dev->name, release);
+		return;
+	}
+	if (fb_find(&s->sys, dev, &fb) > 0) {
+		s->fb_param = fb_parameter(fb.holder);
+		printf("  %s is the boot VGA and %s holds BAR %d: adding %s\n", dev->name, fb.where,
+		       fb.bar, s->fb_param);
+		return;
+	}
+	if (read_file_at(s->sys.root, "proc/cmdline", cmdline, sizeof(cmdline)) > 0)
+		s->fb_param = fb_parameter_in(cmdline);
+	if (s->fb_param)
+		printf("  %s is the boot VGA: keeping %s, which keeps the firmware framebuffer "
+		       "off it\n",
+		       dev->name, s->fb_param);
+	else
+		printf("  %s is the boot VGA: no firmware framebuffer holds its memory\n",
+		       dev->name);
+}
+
 /* Every entry must name a present device, unless --force. */
 static int check_selection(struct setup *s)
 {
@@ -416,11 +452,8 @@ static int check_selection(struct setup *s)
 	for (d = 0; d < s->sys.n_devs; d++) {
 		struct pci_dev *dev = &s->sys.devs[d];
 
-		if (dev->loaded && selected(s, dev) && sysfs_is_boot_vga(&s->sys, dev)) {
-			printf("  %s is the boot VGA: adding video=efifb:off,vesafb:off\n",
-			       dev->name);
-			s->boot_vga = true;
-		}
+		if (dev->loaded && selected(s, dev) && sysfs_is_boot_vga(&s->sys, dev))
+			choose_fb_param(s, dev);
 	}
 	if (missing && !s->force) {
 		fprintf(stderr, "vfiopt setup: nothing written (--force writes it anyway)\n");
@@ -528,6 +561,28 @@ static int check_system(struct setup *s, const char *words)
 }
 
 /*
+ * Every selected device in an IOMMU group.  A kernel that turns VT-d on by
+ * itself needs no switch, but Debian's (INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF)
+ * leaves the integrated GPU out until intel_iommu=on: judge by the devices.
+ */
+static bool selection_grouped(struct setup *s)
+{
+	bool any = false;
+	size_t d;
+
+	for (d = 0; d < s->sys.n_devs; d++) {
+		struct pci_dev *dev = &s->sys.devs[d];
+
+		if (!dev->loaded || !selected(s, dev))
+			continue;
+		if (sysfs_load_group(&s->sys, dev) < 0 || dev->group < 0)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/*
  * intel_iommu=on for VT-d (also when it is off in the firmware: the switch
  * is needed once it is on).  The AMD driver is on whenever the firmware
  * describes a unit; amd_iommu= has no "on", so nothing is added for it.
@@ -536,11 +591,20 @@ static const char *iommu_switch(struct setup *s)
 {
 	bool described;
 	enum iommu_kind kind = sysfs_iommu_kind(&s->sys, &described);
+	char cmdline[4096];
 
 	if (!described)
 		fprintf(stderr, "vfiopt setup: warning: no ACPI DMAR or IVRS table: the firmware "
 				"shows no IOMMU; turn on VT-d or AMD-Vi (IOMMU) in its setup\n");
-	return kind == IOMMU_INTEL ? "intel_iommu=on" : "";
+	if (kind != IOMMU_INTEL)
+		return "";
+	if (read_file_at(s->sys.root, "proc/cmdline", cmdline, sizeof(cmdline)) >= 0 &&
+	    !words_has(cmdline, strlen(cmdline), "intel_iommu=on", 14) && selection_grouped(s)) {
+		printf("  the selection is in IOMMU groups without intel_iommu=on: "
+		       "this kernel needs no switch\n");
+		return "";
+	}
+	return "intel_iommu=on";
 }
 
 /* The words for the kernel command line, in canonical form: lower-case ids, full addresses. */
@@ -570,9 +634,9 @@ static int cmdline_words(struct setup *s, char *buf, size_t size)
 			r = path_join(buf + len, size - len, "%s%s",
 				      i ? "," : " vfiopt.addrs=", name);
 	}
-	if (r == 0 && s->boot_vga) {
+	if (r == 0 && s->fb_param) {
 		len = strlen(buf);
-		r = path_join(buf + len, size - len, " video=efifb:off,vesafb:off");
+		r = path_join(buf + len, size - len, " %s", s->fb_param);
 	}
 	return r;
 }

@@ -49,6 +49,9 @@ setup_installed() {
 	fake_program usr/bin/dracut
 	mkdir -p "$T/$(dirname "$MODULE")"
 	: >"$T/$MODULE"
+	# Before the first setup, the IOMMU of a Debian kernel is off: no groups.
+	rm -r "$T/sys/kernel/iommu_groups" && mkdir "$T/sys/kernel/iommu_groups"
+	find "$T/sys/devices" -name iommu_group -type l -delete
 	snapshot >"$T.before"
 }
 
@@ -100,8 +103,8 @@ test_iommu_switch_from_acpi() {
 	mv "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/firmware/acpi/tables/IVRS"
 	vsetup --ids 8086:3e90 --addrs 3:0.0,0000:02:00.0
 	expect_status 0
-	expect_grub "iommu=pt vfiopt.ids=8086:3e90 vfiopt.addrs=0000:03:00.0,0000:02:00.0 video=efifb:off,vesafb:off"
-	expect_out '0000:00:02.0 is the boot VGA'
+	expect_grub "iommu=pt vfiopt.ids=8086:3e90 vfiopt.addrs=0000:03:00.0,0000:02:00.0"
+	expect_out '0000:00:02.0 is the boot VGA: no switch needed'
 	expect_no_err warning
 	# No table at all: VT-d is off in the firmware; an Intel CPU still
 	# gets the switch it will need once it is on.
@@ -114,6 +117,75 @@ test_iommu_switch_from_acpi() {
 	printf 'processor\t: 0\nvendor_id\t: SomethingElse\n' >"$T/proc/cpuinfo"
 	vsetup --addrs 01:00.0
 	expect_grub "iommu=pt vfiopt.addrs=0000:01:00.0"
+}
+
+# A kernel built with CONFIG_INTEL_IOMMU_DEFAULT_ON has its groups without
+# the switch; one that has them with it keeps it.
+test_iommu_on_by_default() {
+	setup_installed
+	cp -a "$here/trees/desktop/sys/." "$T/sys/"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_grub "iommu=pt vfiopt.ids=10de:1b80"
+	expect_out '^  the selection is in IOMMU groups without intel_iommu=on: this kernel needs no switch$'
+	# Debian's kernel leaves the integrated GPU out until the switch.
+	rm "$T/sys/bus/pci/devices/0000:00:02.0/iommu_group"
+	vsetup --ids 10de:1b80,8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80,8086:3e90"
+	expect_no_out 'needs no switch'
+	# The switch is what put them in groups: it stays.
+	echo "BOOT_IMAGE=/boot/vmlinuz ro intel_iommu=on quiet" >"$T/proc/cmdline"
+	vsetup --ids 10de:1b80
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"
+	expect_no_out 'needs no switch'
+}
+
+# The boot GPU's firmware framebuffer: nothing from Linux 6.0 on, where
+# vfio-pci removes it; before, the switch for what /proc/iomem says holds it.
+test_framebuffer_switch() {
+	local holder want
+	for holder in BOOTFB:initcall_blacklist=sysfb_init efifb:video=efifb:off \
+		vesafb:initcall_blacklist=vesafb_driver_init; do
+		want=${holder#*:}
+		holder=${holder%%:*}
+		setup_installed
+		echo 5.10.0-32-amd64 >"$T/proc/sys/kernel/osrelease"
+		sed -i "s/: BOOTFB\$/: $holder/" "$T/proc/iomem"
+		vsetup --ids 8086:3e90
+		expect_status 0
+		expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 $want"
+		expect_out "^  0000:00:02.0 is the boot VGA and $holder at a0000000-a07e8fff holds BAR 0: adding $want\$"
+	done
+	# simplefb nested in BOOTFB: the driver's own switch would leave BOOTFB.
+	setup_installed
+	echo 5.10.0-32-amd64 >"$T/proc/sys/kernel/osrelease"
+	printf '%s\n' 'a0000000-afffffff : 0000:00:02.0' '  a0000000-a07e8fff : BOOTFB' \
+		'    a0000000-a07e8fff : simplefb' >"$T/proc/iomem"
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 initcall_blacklist=sysfb_init"
+	# Claimed on the last boot: nothing holds the memory because of our
+	# switch, which stays; a BAR with no framebuffer gets none.
+	setup_installed
+	echo 5.10.0-32-amd64 >"$T/proc/sys/kernel/osrelease"
+	echo 'a0000000-afffffff : 0000:00:02.0' >"$T/proc/iomem"
+	echo "ro video=efifb:off quiet" >"$T/proc/cmdline"
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 video=efifb:off"
+	expect_out '^  0000:00:02.0 is the boot VGA: keeping video=efifb:off'
+	echo "ro video=efifb:offx quiet" >"$T/proc/cmdline"
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90"
+	expect_out '^  0000:00:02.0 is the boot VGA: no firmware framebuffer holds its memory$'
+	# 6.1 with a framebuffer in the BAR: vfio-pci takes it down.
+	setup_installed
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90"
+	expect_out '^  0000:00:02.0 is the boot VGA: no switch needed, vfio-pci on Linux 6.1.0-56-amd64 removes the firmware framebuffer itself$'
+	# A release that does not parse is treated as old.
+	setup_installed
+	echo 'x6.1' >"$T/proc/sys/kernel/osrelease"
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 initcall_blacklist=sysfb_init"
 }
 
 test_refused_writes_nothing() {
@@ -665,6 +737,8 @@ test_claim_reads_what_setup_wrote() {
 	vsetup --ids 10de:1b80 --addrs 03:00.0
 	# shellcheck disable=SC2016 # a literal ${GRUB_CMDLINE_LINUX}
 	line=$(sed -n 's/^GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX} \(.*\)"$/\1/p' "$T/$GRUB")
+	# The reboot with intel_iommu=on: the IOMMU groups are there.
+	cp -a "$here/trees/desktop/sys/." "$T/sys/"
 	"$VFIOPT" claim --sysroot "$T" --modprobe "$FAKE_MODPROBE" --cmdline "$line" >"$T.out" 2>&1
 	status=$?
 	expect_status 0
@@ -674,6 +748,8 @@ test_claim_reads_what_setup_wrote() {
 
 run_test "setup: Intel IOMMU, a GPU that is not the boot VGA" test_intel_non_boot_gpu
 run_test "setup: the IOMMU switch from the ACPI tables, not the CPU vendor" test_iommu_switch_from_acpi
+run_test "setup: no intel_iommu=on where the kernel turns the IOMMU on itself" test_iommu_on_by_default
+run_test "setup: the firmware framebuffer's switch, by kernel version and holder" test_framebuffer_switch
 run_test "setup: no match, malformed or empty: refused, nothing written" test_refused_writes_nothing
 run_test "setup: no dracut, no module, no GRUB it can serve: refused, nothing written" test_refused_system
 run_test "setup: a file it did not write is never replaced nor removed" test_not_ours

@@ -121,15 +121,35 @@ test_check_failures() {
 	expect_out '^fail  vfiopt.ids=10de:9999 matches no PCI device$'
 	expect_out '^fail  vfiopt.addrs=0:9:0.0: no such PCI device$'
 	expect_out '^warn  0000:00:02.0 \[8086:3e90\] is on i915, not vfio-pci$'
-	# The firmware framebuffer in the iGPU's BAR 0, and its fix.
-	expect_out '^fail  0000:00:02.0: BAR 0 overlaps the firmware framebuffer \(BOOTFB at a0000000-a07e8fff\)'
-	expect_out '^      fix: add video=efifb:off,vesafb:off \(or initcall_blacklist=sysfb_init\)'
+	# The firmware framebuffer in the iGPU's BAR 0: Linux 6.1's vfio-pci
+	# removes it when it binds.
+	expect_out '^ok    0000:00:02.0: the firmware framebuffer \(BOOTFB at a0000000-a07e8fff\) in BAR 0 goes when vfio-pci binds \(Linux 6.1.0-56-amd64 removes it\)$'
+	expect_no_out 'efifb|vesafb|sysfb_init'
 	# The chipset audio shares its group with live host drivers.
 	expect_out '^fail  IOMMU group 6 is not viable for a VM: 0000:00:1f.4 on i801_smbus$'
 	expect_out '^fail  no initramfs generator that vfiopt knows \(initramfs-tools, dracut\)$'
 	expect_out '^      fix: apt-get install initramfs-tools \(or dracut\)$'
 	expect_out '^[0-9]+ failed, [0-9]+ warning\(s\)$'
 	expect_changed
+}
+
+# Before 6.0, vfio-pci leaves the framebuffer: the switch for its holder.
+test_check_framebuffer_old_kernel() {
+	setup
+	echo "quiet intel_iommu=on vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	echo 5.10.0-32-amd64 >"$T/proc/sys/kernel/osrelease"
+	verb check
+	expect_out '^fail  0000:00:02.0: BAR 0 overlaps the firmware framebuffer \(BOOTFB at a0000000-a07e8fff\), which vfio-pci before Linux 6.0 leaves in place'
+	expect_out '^      fix: add initcall_blacklist=sysfb_init to the kernel command line \(vfiopt setup does\)$'
+	sed -i 's/: BOOTFB$/: efifb/' "$T/proc/iomem"
+	verb check
+	expect_out '^      fix: add video=efifb:off to the kernel command line'
+	# A 3D controller is never the console: only VGA gets 6.0's removal.
+	echo 6.12.0-1-amd64 >"$T/proc/sys/kernel/osrelease"
+	echo 0x030200 >"$T/sys/bus/pci/devices/0000:00:02.0/class"
+	sed -i 's/^PCI_CLASS=30000$/PCI_CLASS=30200/' "$T/sys/bus/pci/devices/0000:00:02.0/uevent"
+	verb check
+	expect_out '^fail  0000:00:02.0: BAR 0 overlaps the firmware framebuffer \(efifb at'
 }
 
 # Whether each selected device can be reset: a VM restart depends on it.
@@ -505,6 +525,7 @@ run_test "list: grouped by IOMMU group, names from pci.ids, ids without" test_li
 run_test "list --json: one object per device, stable fields" test_list_json
 run_test "check: a good setup" test_check_ok_and_fixes
 run_test "check: each problem with its fix" test_check_failures
+run_test "check: the firmware framebuffer before Linux 6.0" test_check_framebuffer_old_kernel
 run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
 run_test "check: whether each selected device can be reset" test_check_reset
 run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
