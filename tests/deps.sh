@@ -11,12 +11,13 @@
 #   dracut images   dracut-core systemd udev kmod binutils
 #   kernels         ca-certificates (apt-get download)
 #   QEMU boots      qemu-system-x86 qemu-utils busybox-static e2fsprogs
-#   installed sys.  mmdebstrap fdisk (sfdisk)
+#   installed sys.  mmdebstrap fdisk (sfdisk); for the UEFI one, ovmf (the
+#                   firmware) and dosfstools (mkfs.fat for its ESP)
 #   packages        debhelper dpkg-dev lintian rpm rpmlint
 set -u
 PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio initramfs-tools-core
 	dracut-core systemd udev kmod binutils ca-certificates
-	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk
+	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk ovmf dosfstools
 	debhelper dpkg-dev lintian rpm rpmlint"
 
 missing() {

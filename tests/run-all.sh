@@ -136,6 +136,8 @@ echo "# system: a Debian 12 system installed from Debian's archive, booted throu
 suite "the installed-system suite, dracut" env SYSTEM_GENERATOR=dracut tests/system/run.sh
 suite "the installed-system suite, initramfs-tools" \
 	env SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
+echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
+suite "the installed-system suite, UEFI and systemd-boot" tests/system/systemd-boot.sh
 
 echo "# build and lint"
 count < <(

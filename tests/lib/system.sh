@@ -1,10 +1,15 @@
 # shellcheck shell=bash
 # The installed-system rig: a real Debian 12 system built from Debian's
 # archive with mmdebstrap (Debian's kernel, systemd, an initramfs generator,
-# GRUB for BIOS),
-# on a raw disk with one MBR partition, that installed its own GRUB on a
-# first boot and is then booted only through that GRUB, under QEMU, on the
+# a boot loader), on a raw disk, that installed its own boot loader on a
+# first boot and is then booted only through it, under QEMU, on the
 # stand-in hardware of the boot rig.  Sourced, never run.
+#
+# SYSTEM_LOADER chooses the boot loader and the firmware:
+#   grub          GRUB for BIOS (grub-pc), one MBR partition
+#   systemd-boot  UEFI (QEMU's OVMF), systemd-boot with kernel-install;
+#                 GPT with an ESP mounted at /boot/efi, as Debian's
+#                 installer lays it out, and no /etc/kernel/cmdline
 #
 # SYSTEM_GENERATOR chooses the initramfs generator it is installed with:
 # dracut or initramfs-tools (Debian's default), each set to host-only
@@ -41,11 +46,31 @@ dracut | initramfs-tools) ;;
 	exit 2
 	;;
 esac
+SYSTEM_LOADER=${SYSTEM_LOADER:-grub}
+case $SYSTEM_LOADER in
+grub) _system_loader_packages=grub-pc ;;
+systemd-boot) _system_loader_packages="systemd-boot dosfstools" ;;
+*)
+	echo "system: SYSTEM_LOADER is grub or systemd-boot, not $SYSTEM_LOADER" >&2
+	exit 2
+	;;
+esac
 # Debian's kernel and boot chain; make for "make install" (the benchmark);
 # zstd for the compression both generators use here.
-SYSTEM_PACKAGES="linux-image-amd64 systemd-sysv udev $SYSTEM_GENERATOR grub-pc kmod pciutils zstd make"
+SYSTEM_PACKAGES="linux-image-amd64 systemd-sysv udev $SYSTEM_GENERATOR $_system_loader_packages kmod pciutils zstd make"
 SYSTEM_UUID=5a1d0f1e-9d2b-4c8e-8f0a-7f3b6a1f0a11
 SYSTEM_DISK_MB=4096
+# The ESP of the UEFI system: its FAT volume id, and its size.  512 MiB,
+# as Debian's installer makes it: at 256, mkfs.fat's FAT32 has fewer than
+# the 65525 clusters that make a FAT32 by the specification, and OVMF's FAT
+# driver, which goes by the count, finds no file on it.
+SYSTEM_ESP_ID=5A1D0F1E
+SYSTEM_ESP_MB=512
+# OVMF as Debian packages it: the code read-only, a fresh copy of the
+# variables for every boot (the firmware then boots the ESP's fallback
+# loader, EFI/BOOT/BOOTX64.EFI, which bootctl installs).
+SYSTEM_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+SYSTEM_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 SYSTEM_MEM=${SYSTEM_MEM:-1024}
 # A boot and dracut under software emulation: minutes, never hours.
 SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-900}
@@ -77,9 +102,10 @@ EOF
 # build it, the first boot's steps, the packages and their versions.
 _system_key() {
 	{
-		declare -f _system_agent_unit _system_configure _system_disk_from \
-			_system_first_boot _system_build _system_qemu
-		echo "$SYSTEM_SUITE $SYSTEM_GENERATOR $SYSTEM_PACKAGES $SYSTEM_UUID $SYSTEM_DISK_MB"
+		declare -f _system_agent_unit _system_configure _system_configure_grub \
+			_system_disk_from _system_first_boot _system_build _system_qemu
+		echo "$SYSTEM_SUITE $SYSTEM_GENERATOR $SYSTEM_LOADER $SYSTEM_PACKAGES $SYSTEM_UUID"
+		echo "$SYSTEM_DISK_MB $SYSTEM_ESP_ID $SYSTEM_ESP_MB"
 		cat "$_system_top/tests/system/guest/firstboot.sh"
 		mmdebstrap --version
 		# shellcheck disable=SC2086 # one word per package
@@ -87,13 +113,9 @@ _system_key() {
 	} | sha256sum | cut -c1-16
 }
 
-# The system as a user who runs it headless sets it up: root by UUID, GRUB
-# and the kernel on the serial console, the generator making host-only
-# images (zstd); then the rig's agent.
-_system_configure() {
+# GRUB and the kernel on the serial console.
+_system_configure_grub() {
 	local root=$1
-	echo "UUID=$SYSTEM_UUID / ext4 errors=remount-ro 0 1" >"$root/etc/fstab" || return 1
-	echo debian >"$root/etc/hostname"
 	sed -i -e 's/^GRUB_CMDLINE_LINUX=""$/GRUB_CMDLINE_LINUX="console=ttyS0,115200"/' \
 		-e 's/^#GRUB_TERMINAL=console$/GRUB_TERMINAL=serial\nGRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"/' \
 		"$root/etc/default/grub" || return 1
@@ -101,6 +123,25 @@ _system_configure() {
 		echo "system: /etc/default/grub is not what Debian ships" >&2
 		return 1
 	}
+}
+
+# The system as a user who runs it headless sets it up: root by UUID (and
+# the ESP at /boot/efi), the boot loader and the kernel on the serial
+# console, the generator making host-only images (zstd); then the rig's
+# agent.  systemd-boot needs nothing here: its entries take the first
+# boot's command line, which names the serial console.
+_system_configure() {
+	local root=$1
+	echo "UUID=$SYSTEM_UUID / ext4 errors=remount-ro 0 1" >"$root/etc/fstab" || return 1
+	echo debian >"$root/etc/hostname"
+	case $SYSTEM_LOADER in
+	grub) _system_configure_grub "$root" || return 1 ;;
+	systemd-boot)
+		mkdir -p "$root/boot/efi" &&
+			echo "UUID=${SYSTEM_ESP_ID:0:4}-${SYSTEM_ESP_ID:4:4} /boot/efi vfat umask=0077 0 1" \
+				>>"$root/etc/fstab" || return 1
+		;;
+	esac
 	case $SYSTEM_GENERATOR in
 	dracut)
 		rm -f "$root/etc/dracut.conf.d/99-testrig-build.conf"
@@ -120,28 +161,46 @@ _system_configure() {
 		"$root/etc/systemd/system/multi-user.target.wants/testrig.service"
 }
 
-# A raw disk with one bootable MBR partition at 1 MiB, filled from ROOT by
-# mke2fs -d: no loop device, no mount.
+# A raw disk, filled from ROOT by mke2fs -d: no loop device, no mount.
+# For GRUB, one bootable MBR partition at 1 MiB; for UEFI, GPT with an
+# empty ESP at 1 MiB (mkfs.fat at its offset) and the root after it.
 _system_disk_from() {
-	local root=$1 disk=$2
+	local root=$1 disk=$2 first=1
 	rm -f "$disk"
 	truncate -s "${SYSTEM_DISK_MB}M" "$disk" || return 1
-	echo 'start=2048, type=83, bootable' | sfdisk -q "$disk" || return 1
-	mke2fs -q -t ext4 -L debian -U "$SYSTEM_UUID" -E offset=1048576 -d "$root" "$disk" \
-		"$((SYSTEM_DISK_MB - 1))M"
+	case $SYSTEM_LOADER in
+	grub)
+		echo 'start=2048, type=83, bootable' | sfdisk -q "$disk" || return 1
+		;;
+	systemd-boot)
+		first=$((1 + SYSTEM_ESP_MB))
+		printf '%s\n' 'label: gpt' "start=2048, size=${SYSTEM_ESP_MB}MiB, type=U" \
+			"start=$((first * 2048)), type=L" | sfdisk -q "$disk" || return 1
+		mkfs.fat -F 32 -n ESP -i "$SYSTEM_ESP_ID" --offset=2048 "$disk" \
+			"$((SYSTEM_ESP_MB * 1024))" >/dev/null || return 1
+		;;
+	esac
+	mke2fs -q -t ext4 -L debian -U "$SYSTEM_UUID" -E "offset=$((first * 1048576))" -d "$root" \
+		"$disk" "$((SYSTEM_DISK_MB - first - 1))M"
 }
 
-# The first boot, with QEMU's -kernel: the system installs GRUB on its own
-# disk (grub-install, update-grub), as Debian's installer would.
+# The first boot, with QEMU's -kernel: the system installs its boot loader
+# on its own disk as Debian's installer would (grub-install and
+# update-grub; or what systemd-boot's postinst does when it finds an ESP,
+# bootctl install and kernel-install add).
 _system_first_boot() {
-	local dir=$1 log=$1/firstboot.log
+	local dir=$1 log=$1/firstboot.log step ok=yes
 	_system_qemu "$log" "$dir/disk.img" raw firstboot \
 		-kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
 		-append "root=UUID=$SYSTEM_UUID ro console=ttyS0,115200"
 	tr -d '\r' <"$log" >"$log.txt"
-	if ! grep -q '^FIRSTBOOT grub-install 0$' "$log.txt" ||
-		! grep -q '^FIRSTBOOT update-grub 0$' "$log.txt"; then
-		echo "system: the first boot did not install GRUB:" >&2
+	rm -f "$log.vars"
+	for step in $([ "$SYSTEM_LOADER" = grub ] && echo grub-install update-grub ||
+		echo bootctl kernel-install); do
+		grep -q "^FIRSTBOOT $step 0\$" "$log.txt" || ok=no
+	done
+	if [ "$ok" != yes ]; then
+		echo "system: the first boot did not install $SYSTEM_LOADER:" >&2
 		cat "$log.txt" >&2
 		tail -n 20 "$log.console" | tr -d '\r' >&2
 		cat "$log.qemu" >&2
@@ -178,7 +237,7 @@ system_image() {
 		echo "system: building the installed system needs root" >&2
 		return 1
 	fi
-	for tool in mmdebstrap sfdisk mke2fs qemu-img qemu-system-x86_64; do
+	for tool in mmdebstrap sfdisk mke2fs mkfs.fat qemu-img qemu-system-x86_64; do
 		command -v "$tool" >/dev/null || {
 			echo "system: $tool is missing (tests/deps.sh installs it)" >&2
 			return 1
@@ -186,6 +245,7 @@ system_image() {
 	done
 	key=$(_system_key)
 	cache=$VFIOPT_CACHE/system/$SYSTEM_GENERATOR
+	[ "$SYSTEM_LOADER" = grub ] || cache=$cache-$SYSTEM_LOADER
 	dir=$cache/$key
 	if [ ! -f "$dir/.ready" ]; then
 		mkdir -p "$cache" || return 1
@@ -252,8 +312,14 @@ system_disk() {
 # q35 with Intel's IOMMU.  The console (ttyS0) goes through FIFOs at
 # LOG.serial.{in,out}, read into LOG.console; the report (ttyS1) into LOG.
 _system_qemu() {
-	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max keep
+	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max keep firmware=()
 	shift 4
+	# UEFI: OVMF's code, and a fresh copy of its variables for each boot.
+	if [ "$SYSTEM_LOADER" = systemd-boot ]; then
+		cp "$SYSTEM_OVMF_VARS" "$log.vars" || return 1
+		firmware=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$(_system_opt "$SYSTEM_OVMF_CODE")"
+			-drive "if=pflash,format=raw,unit=1,file=$(_system_opt "$log.vars")")
+	fi
 	[ "${SYSTEM_ACCEL:-tcg}" = kvm ] && cpu=host
 	rm -f "$log" "$log.console" "$fifo.in" "$fifo.out"
 	mkfifo "$fifo.in" "$fifo.out" || return 1
@@ -279,7 +345,7 @@ _system_qemu() {
 		-audiodev none,id=snd -device hda-duplex,audiodev=snd \
 		-device e1000,bus=pcie.0,addr=0x7 -device e1000,bus=pcie.0,addr=0x8 \
 		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1c,chassis=1 -device e1000e,bus=rp1 \
-		"$@" >"$log.qemu" 2>&1 {keep}>&- {SYSTEM_KEYS}>&- &
+		"${firmware[@]}" "$@" >"$log.qemu" 2>&1 {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_QEMU=$!
 	if [ -n "${SYSTEM_MENU_DOWN:-}" ]; then
 		_system_grub_edit "$log.console" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS" ||

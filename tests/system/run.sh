@@ -21,6 +21,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/report.sh"
 # shellcheck source=tests/lib/system.sh
 . "$top/tests/lib/system.sh"
+# shellcheck source=tests/lib/system-expect.sh
+. "$top/tests/lib/system-expect.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
 logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs/$SYSTEM_GENERATOR}
 last=${1:-purge}
@@ -50,125 +52,7 @@ initramfs-tools)
 	;;
 esac
 
-GPU=0000:00:06.0
-GPU_AUDIO=0000:00:06.1
-NIC1=0000:00:07.0
-NIC2=0000:00:08.0
-NIC3=0000:01:00.0
 DISK=$work/system.qcow2
-
-# out LOG LABEL: what the guest's command LABEL printed; rc LOG LABEL: its status.
-out() {
-	report "$1" | sed -n "s/^OUT $2: //p"
-}
-
-rc() {
-	report "$1" | awk -v l="$2" '$1 == "RC" && $2 == l { print $3 }'
-}
-
-# Lines of one kind: "tagged LOG KIND [TAG]" gives the rest of each line.
-tagged() {
-	report "$1" | awk -v k="$2" -v t="${3:-}" '$1 == k && (t == "" || $2 == t) {
-		$1 = ""; if (t != "") $2 = ""; sub(/^ +/, ""); print }'
-}
-
-expect_rc() { # LOG LABEL STATUS
-	expect_eq "exit status of the guest's $2" "$(rc "$1" "$2")" "$3"
-}
-
-expect_out() { # LOG LABEL EXTENDED-REGEX
-	out "$1" "$2" | grep -qE -- "$3" ||
-		tap_fail "the guest's $2 printed no line matching /$3/:" "$(out "$1" "$2")"
-}
-
-expect_no_out() {
-	! out "$1" "$2" | grep -qE -- "$3" ||
-		tap_fail "the guest's $2 printed /$3/: $(out "$1" "$2" | grep -E -- "$3")"
-}
-
-expect_report() { # LOG EXTENDED-REGEX
-	report "$1" | grep -qE -- "$2" || tap_fail "the guest did not report /$2/"
-}
-
-expect_no_report() {
-	! report "$1" | grep -qE -- "$2" || tap_fail "the guest reported /$2/: $(report "$1" | grep -E -- "$2")"
-}
-
-expect_dev() { # LOG ADDR DRIVER OVERRIDE [TAG]
-	expect_eq "$2 driver" "$(dev_field "$1" "$2" driver "${5:-}")" "$3"
-	expect_eq "$2 driver_override" "$(dev_field "$1" "$2" override "${5:-}")" "$4"
-}
-
-# The NICs nobody selected keep their drivers.
-expect_nics_untouched() { # LOG [EXCEPT-ADDR]
-	local nic driver
-	for nic in "$NIC1" "$NIC2" "$NIC3"; do
-		[ "$nic" = "${2:-}" ] && continue
-		driver=e1000
-		[ "$nic" = "$NIC3" ] && driver=e1000e
-		expect_dev "$1" "$nic" "$driver" '(null)'
-	done
-}
-
-# /etc and /boot as one boot's stage listed them under TAG.
-sums() { # LOG TAG
-	report "$1" | awk -v t="$2" '($1 == "SUM" || $1 == "LNK" || $1 == "DIR") && $2 == t {
-		$2 = ""; print }'
-}
-
-expect_same_files() { # WHAT LOG-A TAG-A LOG-B TAG-B [IGNORED-PATH-REGEX]
-	local diff
-	[ -n "$(sums "$2" "$3")" ] || {
-		tap_fail "$1: the guest listed no files as $3"
-		return
-	}
-	diff=$(diff <(sums "$2" "$3") <(sums "$4" "$5") | sed -n 's/^[<>] //p' |
-		grep -vE -- "${6:-^$}")
-	[ -z "$diff" ] || tap_fail "$1: /etc or /boot changed:" "$diff"
-}
-
-BOOTED=yes
-
-# boot NAME STAGE [DOWN WORDS]: one boot of the disk through GRUB; LOG is
-# its report, kept in $logs with the console's log.  After a boot that
-# failed, the ones that follow from it fail at once.
-boot() {
-	local name=$1 start=$SECONDS rc=0
-	LOG=$logs/$name.log
-	if [ "$BOOTED" != yes ]; then
-		tap_fail "an earlier boot of this disk failed"
-		return 1
-	fi
-	system_boot "$LOG" "$DISK" "$2" "${3:-}" "${4:-}" || rc=$?
-	echo "# system: boot $name ($2) took $((SECONDS - start)) s"
-	if [ "$rc" != 0 ]; then
-		BOOTED=no
-		tap_fail "the guest did not report (timeout ${SYSTEM_TIMEOUT}s, or it did not boot)" \
-			"$(tail -n 15 "$LOG.console" 2>/dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g')" \
-			"$(cat "$LOG.qemu" 2>/dev/null)"
-		return 1
-	fi
-}
-
-point_at_logs_on_failure() {
-	if [ "$tap_failed" != 0 ] && [ -f "${LOG:-}" ]; then
-		tap_fail "serial logs: $LOG (the guest's report), $LOG.console (the console)"
-	fi
-}
-
-test_image() {
-	local start=$SECONDS
-	if ! system_image 2>"$work/image.err"; then
-		tap_fail "could not build the installed system:" "$(cat "$work/image.err")"
-		BOOTED=no
-		return
-	fi
-	echo "# system: $SYSTEM_GENERATOR image $SYSTEM_IMAGE ready in $((SECONDS - start)) s; accelerator $SYSTEM_ACCEL"
-	system_disk "$DISK" || {
-		tap_fail "qemu-img could not make the overlay"
-		BOOTED=no
-	}
-}
 
 # 1. Stock: vfiopt installed from its .deb with apt, not set up yet.
 test_stock() {
@@ -291,19 +175,7 @@ test_claimed() {
 	local json
 	boot claimed claimed || return
 	expect_report "$LOG" '^CMDLINE BOOT_IMAGE=.* iommu=pt vfiopt.ids=1234:1111( |$)'
-	expect_dev "$LOG" "$GPU" vfio-pci vfio-pci
-	expect_dev "$LOG" "$GPU_AUDIO" vfio-pci vfio-pci
-	expect_nics_untouched "$LOG"
-	# Neither host driver ever had the devices: the kernel log says nothing
-	# of bochs-drm binding, there is no sound card, and the claim found no
-	# driver to unbind ("-" before it), although udev loaded both modules.
-	expect_no_report "$LOG" "^KLOG .*bochs-drm.*$GPU"
-	expect_no_report "$LOG" "^KLOG .*(snd_hda_intel $GPU_AUDIO|$GPU_AUDIO.*snd_hda)"
-	expect_no_report "$LOG" '^SOUND '
-	expect_report "$LOG" "^KLOG vfiopt: $GPU \\[1234:1111\\] claimed by vfio-pci\$"
-	expect_no_report "$LOG" '^KLOG vfiopt: udev started before the claim'
-	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - claimed\$"
-	expect_report "$LOG" "^RECORD $GPU_AUDIO 8086:293e companion - claimed\$"
+	expect_vga_claimed "$LOG"
 	# status: both claims, and what they held off.
 	expect_rc "$LOG" status 0
 	expect_out "$LOG" status "^  $GPU  1234:1111  id +- +claimed +vfio-pci +bochs-drm\$"

@@ -9,10 +9,14 @@
 #   GRUB LINE, GRUBEDIT N                                    grub.cfg
 #   INITRD TAG PATH, INITRD-KO TAG N                         the image, filtered
 #   ORDER TAG SCRIPT                                         init-top's order
+#   LOADER NAME, ENTRY TAG FILE OPTIONS, KCMDLINE TAG LINE   systemd-boot
+#   IOMEM LINE                                               firmware framebuffers
 #
-# The user's path: stock -> (setup --ids) claimed -> (release; setup --addrs)
-# addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue -> (setup --undo)
-# undone.  Sourced by run.sh.
+# The user's path through GRUB: stock -> (setup --ids) claimed -> (release;
+# setup --addrs) addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue ->
+# (setup --undo) undone.  Through systemd-boot (the uefi_ stages):
+# stock -> (setup --ids) claimed -> (setup --undo) undone.  Sourced by
+# run.sh.
 
 SRC=/run/testrig-src
 OUT=/run/testrig.out
@@ -57,7 +61,7 @@ sums() { # TAG
 # The kernel's words about vfiopt and the stand-in GPU and its audio, and
 # the sound cards: snd_hda_intel makes one for each controller it drives.
 klog() {
-	dmesg | grep -E 'vfiopt|bochs|snd_hda|hdaudio|0000:00:06\.' |
+	dmesg | grep -E 'vfiopt|bochs|snd_hda|hdaudio|0000:00:06\.|efifb|EFI VGA' |
 		sed 's/^\[[ 0-9.]*\] //; s/^/KLOG /'
 	for card in /sys/class/sound/card*; do
 		[ -e "$card" ] && echo "SOUND ${card##*/} $(basename "$(readlink -f "$card/device")")"
@@ -99,12 +103,35 @@ init_top_order() { # TAG [IMAGE]
 	rm -rf /run/unpacked
 }
 
+# The boot loader that started this boot, from its EFI variable (UTF-16
+# after four bytes of attributes; read in order, as efivarfs does not
+# seek), and the framebuffers registered now.
+loader() {
+	echo "LOADER $(dd if=/sys/firmware/efi/efivars/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f \
+		bs=4 skip=1 2>/dev/null | tr -d '\000')"
+	sed 's/^/FB /' /proc/fb
+}
+
+# The options of each entry kernel-install wrote, and /etc/kernel/cmdline.
+entries() { # TAG
+	for _entry in /boot/efi/loader/entries/*.conf; do
+		[ -f "$_entry" ] && sed -n "s|^options[[:space:]]*|ENTRY $1 ${_entry##*/} |p" "$_entry"
+	done
+	[ -f /etc/kernel/cmdline ] && echo "KCMDLINE $1 $(cat /etc/kernel/cmdline)"
+}
+
+# Whatever holds a firmware framebuffer now.
+iomem() {
+	grep -E 'BOOTFB|efifb|vesafb|simplefb|simpledrm' /proc/iomem | sed 's/^ */IOMEM /'
+}
+
 record() {
 	[ -f /run/vfiopt/claimed ] && sed 's/^/RECORD /' /run/vfiopt/claimed
 }
 
 basics() {
-	echo "CMDLINE $(cat /proc/cmdline)"
+	# printf: systemd-boot's initrd= has backslashes, which dash's echo eats.
+	printf 'CMDLINE %s\n' "$(cat /proc/cmdline)"
 	devs
 	klog
 	record
@@ -216,4 +243,42 @@ stage_bench_measure() {
 		sed 's/^/BENCH /'
 	echo "BENCH InitrdBytes=$(stat -c %s "/boot/initrd.img-$(uname -r)")"
 	devs
+}
+
+# The UEFI system booted by systemd-boot: vfiopt installed, checked, set
+# up; /etc/kernel/cmdline does not exist yet, as on a fresh Debian install.
+stage_uefi_stock() {
+	sums preinstall
+	run install apt-get install -y "$(deb)"
+	basics
+	loader
+	entries stock
+	run check vfiopt check
+	sums before
+	run setup vfiopt setup --ids 1234:1111 --apply
+	entries setup
+	initrd setup
+	init_top_order setup
+	run check-after vfiopt check
+	sums setup
+}
+
+# Claimed, through systemd-boot's entry; then undone.
+stage_uefi_claimed() {
+	basics
+	loader
+	iomem
+	run status vfiopt status
+	run check vfiopt check
+	run undo vfiopt setup --undo --apply
+	entries undo
+}
+
+stage_uefi_undone() {
+	basics
+	loader
+	entries undone
+	initrd undone
+	run check vfiopt check
+	sums undone
 }
