@@ -184,31 +184,51 @@ static void check_iommu(struct check *c)
 }
 
 /*
- * A firmware framebuffer in one of the device's BARs keeps the VM from
- * mapping it ("BAR n: can't reserve").  Since 6.0, vfio-pci removes it when
- * it binds a VGA device; before, the holder decides the switch.
+ * A firmware framebuffer in the boot GPU's memory keeps the VM from
+ * mapping it ("BAR n: can't reserve"); the same advice as setup's.
  */
 static void check_framebuffer(struct check *c, const struct pci_dev *dev)
 {
-	char release[128], fix[128];
-	struct fb_conflict fb;
+	struct fb_advice a;
+	char fix[128] = "";
 
-	if (fb_find(&c->sys, dev, &fb) <= 0)
+	if (!sysfs_is_boot_vga(&c->sys, dev))
 		return;
-	if (fb_removed_by_vfio(&c->sys, dev, release, sizeof(release))) {
-		finding(c, "ok", NULL,
-			"%s: the firmware framebuffer (%s) in BAR %d goes when vfio-pci binds "
-			"(Linux %s removes it)",
-			dev->name, fb.where, fb.bar, release);
-		return;
-	}
-	if (path_join(fix, sizeof(fix), "add %s to the kernel command line (vfiopt setup does)",
-		      fb_parameter(fb.holder)) < 0)
+	fb_advise(&c->sys, dev, &a);
+	if (a.param &&
+	    path_join(fix, sizeof(fix), "add %s to the kernel command line (vfiopt setup does)",
+		      a.param) < 0)
 		fix[0] = '\0';
-	finding(c, "fail", fix,
-		"%s: BAR %d overlaps the firmware framebuffer (%s), which vfio-pci before "
-		"Linux 6.0 leaves in place: \"BAR %d: can't reserve\" in the VM",
-		dev->name, fb.bar, fb.where, fb.bar);
+	switch (a.reason) {
+	case FB_REMOVED_BY_VFIO:
+		finding(c, "ok", NULL,
+			"%s is the boot VGA: vfio-pci on Linux %s removes the firmware framebuffer "
+			"when it binds it",
+			dev->name, a.release);
+		break;
+	case FB_HELD:
+		finding(c, "fail", fix,
+			"%s: BAR %d overlaps the firmware framebuffer (%s), which vfio-pci before "
+			"Linux 6.0 leaves in place: \"BAR %d: can't reserve\" in the VM",
+			dev->name, a.fb.bar, a.fb.where, a.fb.bar);
+		break;
+	case FB_KEPT:
+		finding(c, "ok", NULL,
+			"%s is the boot VGA: %s keeps the firmware framebuffer off it", dev->name,
+			a.param);
+		break;
+	case FB_TAKEN_OVER:
+	case FB_UNREADABLE:
+		finding(c, "warn", fix,
+			"%s is the boot VGA: %s, so which firmware framebuffer holds its memory at "
+			"boot is not known, and vfio-pci before Linux 6.0 leaves it in place",
+			dev->name,
+			a.reason == FB_UNREADABLE ? "/proc/iomem is hidden (run as root)"
+						  : "its host driver took the framebuffer over");
+		break;
+	case FB_FREE:
+		break;
+	}
 }
 
 static bool harmless(const struct pci_dev *dev)

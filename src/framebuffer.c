@@ -7,7 +7,6 @@
  * memory decides which switch frees it: /proc/iomem names it.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "cmdline-words.h"
@@ -47,24 +46,43 @@ const char *fb_parameter(enum fb_holder holder)
 	return fb_params[holder];
 }
 
-/* Which of our switches a command line already has, NULL when none. */
+/*
+ * Which of our switches a command line already has, NULL when none.  The
+ * seed's "video=efifb:off,vesafb:off", which vfiopt 0.2 wrote, counts as
+ * video=efifb:off: that half is what worked.
+ */
 const char *fb_parameter_in(const char *cmdline)
 {
-	size_t i;
+	size_t i, pos = 0, len, cmdline_len = strlen(cmdline);
+	const char *w;
 
 	for (i = 0; i < ARRAY_SIZE(fb_params); i++)
 		if (fb_params[i] &&
-		    words_has(cmdline, strlen(cmdline), fb_params[i], strlen(fb_params[i])))
+		    words_has(cmdline, cmdline_len, fb_params[i], strlen(fb_params[i])))
 			return fb_params[i];
+	while ((w = words_next(cmdline, cmdline_len, &pos, &len))) {
+		const char *opt = w + 6, *end = w + len;
+
+		if (len < 6 || memcmp(w, "video=", 6) != 0)
+			continue;
+		while (opt < end) {
+			const char *comma = memchr(opt, ',', (size_t)(end - opt));
+			size_t n = comma ? (size_t)(comma - opt) : (size_t)(end - opt);
+
+			if (n == 9 && memcmp(opt, "efifb:off", 9) == 0)
+				return fb_params[FB_EFIFB];
+			opt += n + 1;
+		}
+	}
 	return NULL;
 }
 
-static enum fb_holder holder_named(const char *label)
+static enum fb_holder holder_named(const char *label, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fb_names); i++)
-		if (strcmp(label, fb_names[i].name) == 0)
+		if (strlen(fb_names[i].name) == len && memcmp(label, fb_names[i].name, len) == 0)
 			return fb_names[i].holder;
 	return FB_NONE;
 }
@@ -72,44 +90,49 @@ static enum fb_holder holder_named(const char *label)
 /*
  * A framebuffer in [start, end] of /proc/iomem: "    a0000000-a07e8fff :
  * BOOTFB".  sysfb's BOOTFB wins over the driver nested in it, since the
- * driver's switch would leave BOOTFB reserved.
+ * driver's switch would leave BOOTFB reserved.  -EPERM when the addresses
+ * read as zeros: the kernel hides them from an unprivileged reader.
  */
-static int fb_in_range(char *iomem, unsigned long long start, unsigned long long end,
+static int fb_in_range(const char *iomem, unsigned long long start, unsigned long long end,
 		       struct fb_conflict *fb)
 {
-	char *line, *next;
+	const char *line, *next;
 
-	for (line = iomem; line && *line; line = next) {
+	for (line = iomem; *line; line = next) {
+		const char *eol = strchrnul(line, '\n'), *label, *p;
 		unsigned long long s, e;
 		enum fb_holder holder;
-		const char *label, *p;
+		size_t label_len;
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		label = strstr(line, " : ");
+		next = *eol ? eol + 1 : eol;
 		p = line + strspn(line, " ");
-		if (!label || parse_hex64(p, &p, &s) < 0 || *p++ != '-' ||
-		    parse_hex64(p, &p, &e) < 0 || p != label || e < start || s > end)
+		if (parse_hex64(p, &p, &s) < 0 || *p++ != '-' || parse_hex64(p, &p, &e) < 0 ||
+		    p + 3 > eol || memcmp(p, " : ", 3) != 0)
 			continue;
-		label += 3;
-		holder = holder_named(label);
-		if (holder == FB_NONE || (fb->holder == FB_SYSFB && holder != FB_SYSFB))
+		if (!s && !e)
+			return -EPERM;
+		label = p + 3;
+		label_len = (size_t)(eol - label);
+		holder = holder_named(label, label_len);
+		if (e < start || s > end || holder == FB_NONE ||
+		    (fb->holder != FB_NONE && (fb->holder == FB_SYSFB || holder != FB_SYSFB)))
 			continue;
-		if (fb->holder == FB_NONE || holder == FB_SYSFB) {
-			fb->holder = holder;
-			if (path_join(fb->where, sizeof(fb->where), "%s at %llx-%llx", label, s,
-				      e) < 0)
-				fb->where[0] = '\0';
-		}
+		fb->holder = holder;
+		if (path_join(fb->where, sizeof(fb->where), "%.*s at %llx-%llx", (int)label_len,
+			      label, s, e) < 0)
+			fb->where[0] = '\0';
 	}
 	return fb->holder != FB_NONE;
 }
 
+/* IORESOURCE_MEM in the flags column of the "resource" attribute. */
+#define RESOURCE_MEM 0x200ULL
+
 /*
- * Does a firmware framebuffer sit in one of @dev's BARs?  1 with @fb filled
- * in, 0 when none does, -errno when /proc/iomem or the BARs cannot be read
- * (an unprivileged reader sees only zeros there).
+ * Does a firmware framebuffer sit in one of @dev's memory BARs?  1 with
+ * @fb filled in, 0 when none does, -errno when /proc/iomem or the BARs
+ * cannot be read (-EPERM for an unprivileged reader).  /proc/iomem is read
+ * up to 64 KiB, far more than a PC's.
  */
 int fb_find(struct sysfs *sys, const struct pci_dev *dev, struct fb_conflict *fb)
 {
@@ -122,8 +145,11 @@ int fb_find(struct sysfs *sys, const struct pci_dev *dev, struct fb_conflict *fb
 	r = sysfs_read_attr(sys, dev, "resource", res, sizeof(res));
 	if (r < 0)
 		return r;
+	n = read_prefix_at(sys->root, "proc/iomem", iomem, sizeof(iomem));
+	if (n < 0)
+		return (int)n;
 	for (line = res; line && *line && bar < 6; line = next, bar++) {
-		unsigned long long start, end;
+		unsigned long long start, end, flags;
 		const char *p;
 
 		next = strchr(line, '\n');
@@ -131,15 +157,13 @@ int fb_find(struct sysfs *sys, const struct pci_dev *dev, struct fb_conflict *fb
 			*next++ = '\0';
 		/* "0x%016llx 0x%016llx 0x%016llx": start, end, flags. */
 		if (parse_hex64(line, &p, &start) < 0 || *p++ != ' ' ||
-		    parse_hex64(p, &p, &end) < 0 || !end)
+		    parse_hex64(p, &p, &end) < 0 || *p++ != ' ' || parse_hex64(p, &p, &flags) < 0 ||
+		    !end || !(flags & RESOURCE_MEM))
 			continue;
-		/* fb_in_range() cuts the lines: read afresh for each BAR. */
-		n = read_prefix_at(sys->root, "proc/iomem", iomem, sizeof(iomem));
-		if (n < 0)
-			return (int)n;
-		if (fb_in_range(iomem, start, end, fb)) {
+		r = fb_in_range(iomem, start, end, fb);
+		if (r != 0) {
 			fb->bar = bar;
-			return 1;
+			return r;
 		}
 	}
 	return 0;
@@ -175,4 +199,51 @@ bool fb_removed_by_vfio(struct sysfs *sys, const struct pci_dev *dev, char *rele
 	if ((dev->ids.class >> 8) != PCI_CLASS_DISPLAY_VGA || release_major(release, &major) < 0)
 		return false;
 	return major >= 6;
+}
+
+/* A driver that drives the card itself took the framebuffer over. */
+static bool on_host_driver(const struct pci_dev *dev)
+{
+	return dev->driver[0] && strcmp(dev->driver, "vfio-pci") != 0 &&
+	       strcmp(dev->driver, "pci-stub") != 0;
+}
+
+/*
+ * What the boot VGA @dev needs so that the VM can map its memory, by the
+ * running kernel and what /proc/iomem shows.  Before 6.0, a host driver on
+ * the card has already taken the firmware framebuffer over (DRM drivers
+ * remove it when they probe), so /proc/iomem no longer tells which one
+ * holds the memory at boot: then the switch that keeps them all from
+ * starting, initcall_blacklist=sysfb_init (sysfb_init registers efifb's
+ * and vesafb's devices too).
+ */
+void fb_advise(struct sysfs *sys, const struct pci_dev *dev, struct fb_advice *a)
+{
+	char cmdline[4096];
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	if (fb_removed_by_vfio(sys, dev, a->release, sizeof(a->release))) {
+		a->reason = FB_REMOVED_BY_VFIO;
+		return;
+	}
+	r = fb_find(sys, dev, &a->fb);
+	if (r > 0) {
+		a->reason = FB_HELD;
+		a->param = fb_parameter(a->fb.holder);
+		return;
+	}
+	if (read_file_at(sys->root, "proc/cmdline", cmdline, sizeof(cmdline)) > 0) {
+		a->param = fb_parameter_in(cmdline);
+		if (a->param) {
+			a->reason = FB_KEPT;
+			return;
+		}
+	}
+	if (r < 0 || on_host_driver(dev)) {
+		a->reason = r < 0 ? FB_UNREADABLE : FB_TAKEN_OVER;
+		a->param = fb_parameter(FB_SYSFB);
+		return;
+	}
+	a->reason = FB_FREE;
 }

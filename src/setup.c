@@ -391,37 +391,42 @@ static bool selected(const struct setup *s, const struct pci_dev *dev)
 }
 
 /*
- * The boot GPU's memory may be held by the firmware framebuffer.  Linux
- * 6.0's vfio-pci takes it down itself; before, the holder that /proc/iomem
- * names decides the switch.  A switch of ours already on the running
- * command line is kept: it is why nothing holds the memory now.
+ * The boot GPU's memory may be held by the firmware framebuffer: the
+ * switch fb_advise() finds for it, said with its reason.
  */
 static void choose_fb_param(struct setup *s, const struct pci_dev *dev)
 {
-	char release[128], cmdline[4096];
-	struct fb_conflict fb;
+	struct fb_advice a;
 
-	if (fb_removed_by_vfio(&s->sys, dev, release, sizeof(release))) {
-		printf("  %s is the boot VGA: no switch needed, vfio-pci on Linux %s removes "
-		       "the firmware framebuffer itself\n",
-		       dev->name, release);
-		return;
+	fb_advise(&s->sys, dev, &a);
+	s->fb_param = a.param;
+	printf("  %s is the boot VGA: ", dev->name);
+	switch (a.reason) {
+	case FB_REMOVED_BY_VFIO:
+		printf("no switch needed, vfio-pci on Linux %s removes the firmware "
+		       "framebuffer itself\n",
+		       a.release);
+		break;
+	case FB_HELD:
+		printf("%s holds BAR %d: adding %s\n", a.fb.where, a.fb.bar, a.param);
+		break;
+	case FB_KEPT:
+		printf("keeping %s, which keeps the firmware framebuffer off it\n", a.param);
+		break;
+	case FB_TAKEN_OVER:
+		printf("%s took the firmware framebuffer over, so which one holds its memory "
+		       "at boot is not known: adding %s, which keeps them all off\n",
+		       dev->driver, a.param);
+		break;
+	case FB_UNREADABLE:
+		printf("/proc/iomem is hidden (run as root to see it): adding %s, which keeps "
+		       "every firmware framebuffer off\n",
+		       a.param);
+		break;
+	case FB_FREE:
+		printf("no firmware framebuffer holds its memory\n");
+		break;
 	}
-	if (fb_find(&s->sys, dev, &fb) > 0) {
-		s->fb_param = fb_parameter(fb.holder);
-		printf("  %s is the boot VGA and %s holds BAR %d: adding %s\n", dev->name, fb.where,
-		       fb.bar, s->fb_param);
-		return;
-	}
-	if (read_file_at(s->sys.root, "proc/cmdline", cmdline, sizeof(cmdline)) > 0)
-		s->fb_param = fb_parameter_in(cmdline);
-	if (s->fb_param)
-		printf("  %s is the boot VGA: keeping %s, which keeps the firmware framebuffer "
-		       "off it\n",
-		       dev->name, s->fb_param);
-	else
-		printf("  %s is the boot VGA: no firmware framebuffer holds its memory\n",
-		       dev->name);
 }
 
 /* Every entry must name a present device, unless --force. */
@@ -599,7 +604,8 @@ static const char *iommu_switch(struct setup *s)
 	if (kind != IOMMU_INTEL)
 		return "";
 	if (read_file_at(s->sys.root, "proc/cmdline", cmdline, sizeof(cmdline)) >= 0 &&
-	    !words_has(cmdline, strlen(cmdline), "intel_iommu=on", 14) && selection_grouped(s)) {
+	    !words_has(cmdline, strlen(cmdline), "intel_iommu=on", sizeof("intel_iommu=on") - 1) &&
+	    selection_grouped(s)) {
 		printf("  the selection is in IOMMU groups without intel_iommu=on: "
 		       "this kernel needs no switch\n");
 		return "";

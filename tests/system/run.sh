@@ -14,6 +14,7 @@
 # said); stop after the test named LAST (image, stock, refusals, setup,
 # claimed, release, addrs, rescue, undone, purge).
 set -u
+export SYSTEM_LOADER=grub
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$top/tests/lib/tap.sh"

@@ -131,11 +131,13 @@ test_iommu_on_by_default() {
 	# Debian's kernel leaves the integrated GPU out until the switch.
 	rm "$T/sys/bus/pci/devices/0000:00:02.0/iommu_group"
 	vsetup --ids 10de:1b80,8086:3e90
+	expect_status 0
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80,8086:3e90"
 	expect_no_out 'needs no switch'
 	# The switch is what put them in groups: it stays.
 	echo "BOOT_IMAGE=/boot/vmlinuz ro intel_iommu=on quiet" >"$T/proc/cmdline"
 	vsetup --ids 10de:1b80
+	expect_status 0
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=10de:1b80"
 	expect_no_out 'needs no switch'
 }
@@ -154,7 +156,7 @@ test_framebuffer_switch() {
 		vsetup --ids 8086:3e90
 		expect_status 0
 		expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 $want"
-		expect_out "^  0000:00:02.0 is the boot VGA and $holder at a0000000-a07e8fff holds BAR 0: adding $want\$"
+		expect_out "^  0000:00:02.0 is the boot VGA: $holder at a0000000-a07e8fff holds BAR 0: adding $want\$"
 	done
 	# simplefb nested in BOOTFB: the driver's own switch would leave BOOTFB.
 	setup_installed
@@ -163,19 +165,42 @@ test_framebuffer_switch() {
 		'    a0000000-a07e8fff : simplefb' >"$T/proc/iomem"
 	vsetup --ids 8086:3e90
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 initcall_blacklist=sysfb_init"
+	expect_out '^  0000:00:02.0 is the boot VGA: BOOTFB at a0000000-a07e8fff holds BAR 0'
 	# Claimed on the last boot: nothing holds the memory because of our
-	# switch, which stays; a BAR with no framebuffer gets none.
+	# switch, which stays; vfiopt 0.2's blanket word keeps its efifb half.
 	setup_installed
 	echo 5.10.0-32-amd64 >"$T/proc/sys/kernel/osrelease"
 	echo 'a0000000-afffffff : 0000:00:02.0' >"$T/proc/iomem"
+	sed -i 's/^DRIVER=i915$/DRIVER=vfio-pci/' "$T/sys/bus/pci/devices/0000:00:02.0/uevent"
 	echo "ro video=efifb:off quiet" >"$T/proc/cmdline"
 	vsetup --ids 8086:3e90
+	expect_status 0
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 video=efifb:off"
 	expect_out '^  0000:00:02.0 is the boot VGA: keeping video=efifb:off'
+	echo "ro video=vesafb:off,efifb:off quiet" >"$T/proc/cmdline"
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 video=efifb:off"
+	# Nothing in the BAR, no switch, the card on vfio-pci: nothing to free.
 	echo "ro video=efifb:offx quiet" >"$T/proc/cmdline"
 	vsetup --ids 8086:3e90
+	expect_status 0
 	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90"
 	expect_out '^  0000:00:02.0 is the boot VGA: no firmware framebuffer holds its memory$'
+	# The card on its own driver, which took the framebuffer over when it
+	# probed: which one holds the memory at boot is not known, so the
+	# switch that keeps them all off.
+	sed -i 's/^DRIVER=vfio-pci$/DRIVER=i915/' "$T/sys/bus/pci/devices/0000:00:02.0/uevent"
+	vsetup --ids 8086:3e90
+	expect_status 0
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 initcall_blacklist=sysfb_init"
+	expect_out '^  0000:00:02.0 is the boot VGA: i915 took the firmware framebuffer over, so which one holds its memory at boot is not known: adding initcall_blacklist=sysfb_init'
+	# Run as a user, /proc/iomem shows zeros: not known either.
+	sed -i 's/^DRIVER=i915$/DRIVER=vfio-pci/' "$T/sys/bus/pci/devices/0000:00:02.0/uevent"
+	printf '%s\n' '00000000-00000000 : Reserved' '00000000-00000000 : 0000:00:02.0' \
+		'  00000000-00000000 : BOOTFB' >"$T/proc/iomem"
+	vsetup --ids 8086:3e90
+	expect_grub "intel_iommu=on iommu=pt vfiopt.ids=8086:3e90 initcall_blacklist=sysfb_init"
+	expect_out '^  0000:00:02.0 is the boot VGA: /proc/iomem is hidden'
 	# 6.1 with a framebuffer in the BAR: vfio-pci takes it down.
 	setup_installed
 	vsetup --ids 8086:3e90
