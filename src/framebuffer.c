@@ -47,9 +47,9 @@ const char *fb_parameter(enum fb_holder holder)
 }
 
 /*
- * Which of our switches a command line already has, NULL when none.  The
- * seed's "video=efifb:off,vesafb:off", which vfiopt 0.2 wrote, counts as
- * video=efifb:off: that half is what worked.
+ * Which of our switches a command line already has, NULL when none.  A
+ * video= word whose list has efifb:off (vfiopt 0.2 wrote the seed's line,
+ * with vesafb's too) counts as video=efifb:off: that half is what worked.
  */
 const char *fb_parameter_in(const char *cmdline)
 {
