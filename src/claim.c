@@ -497,7 +497,9 @@ static void check_framebuffer(struct claim *c, struct pci_dev *dev)
 	char release[128];
 	struct fb_conflict fb;
 
-	if (fb_removed_by_vfio(&c->sys, dev, release, sizeof(release)) ||
+	/* Only the boot VGA has one: no read at all for the other devices. */
+	if ((dev->ids.class >> 8) != 0x0300 || !sysfs_is_boot_vga(&c->sys, dev) ||
+	    fb_removed_by_vfio(&c->sys, dev, release, sizeof(release)) ||
 	    fb_find(&c->sys, dev, &fb) <= 0)
 		return;
 	log_notice("%s: BAR %d holds the firmware framebuffer (%s), which this kernel's "
