@@ -9,6 +9,9 @@ VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+# The helper is not a command of its own: the initramfs generators copy it
+# into their images from here.
+LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/vfiopt
 # dracut looks in its own directory whatever PREFIX is.
@@ -26,32 +29,58 @@ CFLAGS ?= -Os
 # or keeps debug symbols, its way); dracut strips the initramfs copy anyway.
 LDFLAGS ?= -s
 WERROR ?= -Werror
-VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
+VFIOPT_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Isrc -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -fno-common \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -DVERSION='"$(VERSION)"' \
 	-DDRACUT_MODULE_DIR='"$(DRACUTMODULE)"' -DINITRAMFS_TOOLS_DIR='"$(INITRAMFSTOOLSDIR)"' \
 	-DDATADIR='"$(DATADIR)"'
-VFIOPT_LDFLAGS = -static -Wl,--gc-sections -Wl,--build-id
+# noseparate-code: no page of padding around the code; the helper is
+# small enough that the padding is a tenth of it.
+VFIOPT_LDFLAGS = -static -Wl,--gc-sections -Wl,--build-id -Wl,-z,noseparate-code
 
-SRCS = src/main.c src/args.c src/claim.c src/config.c src/selection.c src/pci.c src/sysfs.c \
-	src/log.c src/spawn.c src/record.c src/setup.c src/setup-grub.c src/setup-dracut.c \
-	src/setup-initramfs-tools.c src/setup-grub-default.c src/setup-kernel-cmdline.c \
-	src/setup-grubby.c \
-	src/cmdline-words.c src/softdeps.c src/json.c src/framebuffer.c \
-	src/list.c src/pciids.c src/modalias.c src/status.c src/release.c src/check.c src/boot.c \
-	src/util.c
-OBJS = $(SRCS:.c=.o)
-HDRS = $(wildcard src/*.h)
+# The build lists, in one place.  A file's folder says where it runs:
+#   src/early/   the claim, which runs in the initramfs before udev
+#   src/shared/  what both programs link: the command line and config
+#                parsers, sysfs and PCI access, the log, the record
+#   src/host/    the host tool's verbs, which never run at boot
+#   src/setup/   vfiopt setup: one file per boot loader (loader/) and per
+#                initramfs generator (generator/), behind setup.h
+# Two programs: vfiopt-claim, the helper that goes into the initramfs
+# (early and shared only), and vfiopt, the host tool, whose "vfiopt claim"
+# runs the same claim code.
+SHARED_SRCS = src/shared/config.c src/shared/dir.c src/shared/format.c src/shared/framebuffer.c src/shared/log.c src/shared/pci.c \
+	src/shared/record.c src/shared/selection.c src/shared/spawn.c src/shared/sysfs.c \
+	src/shared/util.c
+EARLY_SRCS = src/early/claim.c
+HELPER_SRCS = src/early/main.c $(EARLY_SRCS) $(SHARED_SRCS)
+SETUP_SRCS = src/setup/setup.c src/setup/cmdline-words.c \
+	src/setup/loader/grub.c src/setup/loader/grub-default.c src/setup/loader/grubby.c \
+	src/setup/loader/kernel-cmdline.c \
+	src/setup/generator/dracut.c src/setup/generator/initramfs-tools.c
+HOST_SRCS = src/host/main.c src/host/args.c src/host/list.c src/host/check.c \
+	src/host/status.c src/host/release.c src/host/boot.c src/host/fb-advice.c \
+	src/host/json.c src/host/pciids.c src/host/modalias.c src/host/softdeps.c \
+	$(SETUP_SRCS) $(EARLY_SRCS) $(SHARED_SRCS)
+HELPER_OBJS = $(HELPER_SRCS:.c=.o)
+HOST_OBJS = $(HOST_SRCS:.c=.o)
+OBJS = $(sort $(HELPER_OBJS) $(HOST_OBJS))
+HDRS = $(wildcard src/*/*.h src/*/*/*.h)
 
 # What reads untrusted input, alone, for the fuzz targets: the kernel
-# command line, /etc/vfiopt.conf, the command lines in users' files.
-FUZZ_TARGETS = cmdline config words
-FUZZ_SRCS = src/selection.c src/pci.c src/util.c src/log.c src/config.c src/cmdline-words.c
+# command line, /etc/vfiopt.conf, the command lines in users' files, a
+# device's uevent; and the helper's own formatter, against the C library's.
+FUZZ_TARGETS = cmdline config words format uevent
+FUZZ_SRCS = src/shared/selection.c src/shared/pci.c src/shared/util.c src/shared/log.c \
+	src/shared/config.c src/shared/format.c src/shared/sysfs.c src/shared/dir.c \
+	src/setup/cmdline-words.c
 
-all: vfiopt
+all: vfiopt vfiopt-claim
 
-vfiopt: $(OBJS)
-	$(CC) $(CFLAGS) $(VFIOPT_CFLAGS) $(LDFLAGS) $(VFIOPT_LDFLAGS) -o $@ $(OBJS)
+vfiopt: $(HOST_OBJS)
+	$(CC) $(CFLAGS) $(VFIOPT_CFLAGS) $(LDFLAGS) $(VFIOPT_LDFLAGS) -o $@ $(HOST_OBJS)
+
+vfiopt-claim: $(HELPER_OBJS)
+	$(CC) $(CFLAGS) $(VFIOPT_CFLAGS) $(LDFLAGS) $(VFIOPT_LDFLAGS) -o $@ $(HELPER_OBJS)
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(VFIOPT_CFLAGS) -c -o $@ $<
@@ -62,8 +91,9 @@ src/%.o: src/%.c $(HDRS)
 PATHS = $(DRACUTMODULE) $(INITRAMFSTOOLSDIR) $(DATADIR)
 src/paths.stamp: FORCE
 	@echo '$(PATHS)' | cmp -s - $@ || echo '$(PATHS)' >$@
-src/setup-dracut.o src/setup-initramfs-tools.o src/check.o src/softdeps.o: src/paths.stamp
-src/main.o: debian/changelog
+src/setup/generator/dracut.o src/setup/generator/initramfs-tools.o src/host/check.o \
+	src/host/softdeps.o: src/paths.stamp
+src/host/main.o src/early/main.o: debian/changelog
 FORCE:
 
 # Every test, the way CI runs them; ends with "N passed, N failed".  The
@@ -71,8 +101,8 @@ FORCE:
 # compiler the build uses depends on them.
 check:
 	tests/deps.sh
-	$(MAKE) vfiopt $(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
-	tests/run-all.sh ./vfiopt
+	$(MAKE) vfiopt vfiopt-claim $(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
+	tests/run-all.sh ./vfiopt ./vfiopt-claim
 
 # Boot the stand-in machine in QEMU without and with vfiopt, and show the GPU
 # (installing the packages it needs and building first).
@@ -80,8 +110,8 @@ demo:
 	tests/demo.sh
 
 # The claim on a 4096-device tree, then what it costs a real boot.
-bench: vfiopt
-	tests/bench/run.sh ./vfiopt
+bench: vfiopt vfiopt-claim
+	tests/bench/run.sh ./vfiopt-claim
 	tests/bench/boot.sh
 
 # Coverage-guided fuzzing of each target for FUZZ_SECONDS (needs clang).
@@ -104,15 +134,16 @@ tests/fuzz/smoke-%: tests/fuzz/smoke.c tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(HDRS)
 	$(SAN_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-Isrc -o $@ tests/fuzz/smoke.c tests/fuzz/fuzz_$*.c $(FUZZ_SRCS)
 
-install: vfiopt
+install: vfiopt vfiopt-claim
 	install -D -m 0755 vfiopt $(DESTDIR)$(SBINDIR)/vfiopt
+	install -D -m 0755 vfiopt-claim $(DESTDIR)$(LIBEXECDIR)/vfiopt-claim
 	install -m 0755 conf/passthrough_boot.sh $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
 	install -d $(DESTDIR)$(MANDIR)/man8
 	sed 's/@VERSION@/$(VERSION)/' docs/vfiopt.8 >$(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	ln -sf vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8
 	install -d $(DESTDIR)$(DRACUTMODULE)
-	sed 's|@SBINDIR@|$(SBINDIR)|' dracut-module/module-setup.sh \
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' dracut-module/module-setup.sh \
 		>$(DESTDIR)$(DRACUTMODULE)/module-setup.sh
 	chmod 0755 $(DESTDIR)$(DRACUTMODULE)/module-setup.sh
 	install -m 0755 dracut-module/vfiopt-claim.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh
@@ -120,7 +151,7 @@ install: vfiopt
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 	install -D -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DATADIR)/modprobe.d/vfiopt.conf
 	install -d $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top
-	sed -e 's|@SBINDIR@|$(SBINDIR)|' -e 's|@DATADIR@|$(DATADIR)|' initramfs-tools/hooks/vfiopt \
+	sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|' -e 's|@DATADIR@|$(DATADIR)|' initramfs-tools/hooks/vfiopt \
 		>$(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt
 	chmod 0755 $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt
 	install -m 0755 initramfs-tools/scripts/init-top/claim_vfiopt \
@@ -137,6 +168,7 @@ uninstall:
 		exit 1; \
 	fi
 	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
+	rm -f $(DESTDIR)$(LIBEXECDIR)/vfiopt-claim
 	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
@@ -156,7 +188,7 @@ DISTNAME = vfiopt-$(VERSION)
 # the build and the tests make, which .gitignore names.
 DIST_FILES = { git ls-files -z 2>/dev/null || find . -path ./.git -prune -o -path ./build -prune \
 	-o -path './tests/*/logs' -prune -o -path ./tests/fuzz/work -prune -o -path ./tests/fuzz/findings -prune \
-	-o ! -type d ! -name '*.o' ! -path ./vfiopt \
+	-o ! -type d ! -name '*.o' ! -path ./vfiopt ! -path ./vfiopt-claim \
 	! -path ./src/paths.stamp ! -path './tests/fuzz/fuzz-*' ! -path './tests/fuzz/smoke-*' \
 	-printf '%P\0'; }
 dist:
@@ -184,7 +216,7 @@ rpm: dist
 		build/rpm/SPECS/vfiopt.spec
 
 clean:
-	rm -f vfiopt $(OBJS) src/paths.stamp $(FUZZ_TARGETS:%=tests/fuzz/fuzz-%) \
+	rm -f vfiopt vfiopt-claim $(OBJS) src/paths.stamp $(FUZZ_TARGETS:%=tests/fuzz/fuzz-%) \
 		$(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
 	rm -rf build
 

@@ -3,11 +3,13 @@
 # loads their host drivers.  See vfiopt(8) and docs/design.md.
 # shellcheck disable=SC2154 # dracutsysrootdir and moddir come from dracut
 
-# The helper; "make install" writes its path here.  A dracut.conf file may
-# set vfiopt_helper to use another one, and vfiopt_config to bake another
-# file than /etc/vfiopt.conf into the image as its /etc/vfiopt.conf.
+# The claim-only helper; "make install" writes its path here.  A
+# dracut.conf file may set vfiopt_helper to use another one (the host
+# tool, vfiopt, runs the claim too when it is called vfiopt-claim), and
+# vfiopt_config to bake another file than /etc/vfiopt.conf into the image
+# as its /etc/vfiopt.conf.
 # shellcheck disable=SC2154 # vfiopt_detect also comes from dracut.conf
-_vfiopt_default_helper="@SBINDIR@/vfiopt"
+_vfiopt_default_helper="@LIBEXECDIR@/vfiopt-claim"
 
 _vfiopt_helper() {
     echo "${vfiopt_helper:-$_vfiopt_default_helper}"
@@ -57,7 +59,7 @@ installkernel() {
 
 # called by dracut
 install() {
-    inst_simple "$(_vfiopt_helper)" /usr/sbin/vfiopt
+    inst_simple "$(_vfiopt_helper)" /usr/sbin/vfiopt-claim
     inst_multiple modprobe
     # /etc/modprobe.d: kmod reads it with or without merged /usr.
     inst_simple "$moddir/vfiopt-modprobe.conf" /etc/modprobe.d/vfiopt.conf

@@ -4,4 +4,4 @@
 # systemd initramfs (dracut-pre-udev.service) and in the shell one alike:
 # no exit, no variables left behind, and the boot goes on whatever the
 # helper says (it logs its own story to the kernel log).
-/usr/sbin/vfiopt claim || :
+/usr/sbin/vfiopt-claim || :

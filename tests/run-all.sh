@@ -3,7 +3,8 @@
 # suite speaks TAP; this prints their lines and ends with one summary line,
 # "N passed, N failed".  Exit status 0 only when nothing failed.
 set -u
-VFIOPT=${1:?usage: run-all.sh VFIOPT}
+VFIOPT=${1:?usage: run-all.sh VFIOPT HELPER}
+HELPER=${2:?usage: run-all.sh VFIOPT HELPER}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 passed=0
@@ -57,24 +58,31 @@ shell_files() {
 }
 
 is_static() {
-	file -L "$VFIOPT" | grep -qE 'statically linked|static-pie linked'
+	file -L "$1" | grep -qE 'statically linked|static-pie linked'
 }
 
-echo "# unit: vfiopt claim on fake sysfs trees"
-suite "the claim suite" tests/unit/claim.sh "$VFIOPT"
+# The code that runs at boot (src/early, src/shared) includes nothing of
+# the host's (src/host, src/setup): the helper cannot grow into the tool.
+early_stays_early() {
+	! grep -nE '#include "(host|setup)/' src/early/*.[ch] src/shared/*.[ch]
+}
+
+echo "# unit: the early claim on fake sysfs trees, as the helper and as vfiopt claim"
+suite "the claim suite, vfiopt-claim" tests/unit/early/claim.sh "$HELPER"
+suite "the claim suite, vfiopt claim" tests/unit/early/claim.sh "$VFIOPT" claim
 
 echo "# unit: vfiopt setup on fake roots"
-suite "the setup suite" tests/unit/setup.sh "$VFIOPT"
+suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
 
 echo "# unit: list, check, status, release on fake trees"
-suite "the verbs suite" tests/unit/verbs.sh "$VFIOPT"
+suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
 
 echo "# unit: the QEMU command vfiopt boot builds"
-suite "the boot command suite" tests/unit/boot.sh "$VFIOPT"
+suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 
-echo "# fuzz: the parsers of untrusted input under ASan and UBSan"
+echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
 count < <(
-	for target in cmdline config words; do
+	for target in cmdline config words format uevent; do
 		run_check "$target: survives its corpus and 200000 generated inputs" \
 			"tests/fuzz/smoke-$target" "tests/fuzz/corpus/$target" 200000
 	done
@@ -98,11 +106,12 @@ install_roundtrip() {
 	local dest
 	dest=$(mktemp -d)
 	make -s install DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
-		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/initramfs-tools/hooks/vfiopt ./usr/share/initramfs-tools/scripts/init-top/claim_vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg ./usr/share/vfiopt/modprobe.d/vfiopt.conf " ] &&
+		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/libexec/vfiopt-claim ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/initramfs-tools/hooks/vfiopt ./usr/share/initramfs-tools/scripts/init-top/claim_vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg ./usr/share/vfiopt/modprobe.d/vfiopt.conf " ] &&
 		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
-		grep -qx '_vfiopt_default_helper="/usr/sbin/vfiopt"' \
+		cmp -s "$HELPER" "$dest/usr/libexec/vfiopt-claim" &&
+		grep -qx '_vfiopt_default_helper="/usr/libexec/vfiopt-claim"' \
 			"$dest/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh" &&
-		grep -qx 'vfiopt_helper=/usr/sbin/vfiopt' "$dest/usr/share/initramfs-tools/hooks/vfiopt" &&
+		grep -qx 'vfiopt_helper=/usr/libexec/vfiopt-claim' "$dest/usr/share/initramfs-tools/hooks/vfiopt" &&
 		grep -qx 'vfiopt_softdeps=/usr/share/vfiopt/modprobe.d/vfiopt.conf' \
 			"$dest/usr/share/initramfs-tools/hooks/vfiopt" &&
 		uninstall_guarded "$dest" &&
@@ -144,12 +153,15 @@ suite "the installed-system suite, UEFI and systemd-boot" tests/system/systemd-b
 echo "# build and lint"
 count < <(
 	run_check "make install and uninstall with DESTDIR and PREFIX" install_roundtrip
-	run_check "vfiopt is statically linked" is_static
+	run_check "vfiopt is statically linked" is_static "$VFIOPT"
+	run_check "vfiopt-claim is statically linked" is_static "$HELPER"
+	run_check "src/early and src/shared include nothing of src/host and src/setup" early_stays_early
 	run_check "no stale advice (vesafb:off, amd_iommu=on) in the tree" no_stale_advice
 	run_check "cppcheck finds nothing" cppcheck --quiet --error-exitcode=1 \
 		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz tests/bench
+	# shellcheck disable=SC2046 # one word per file
 	run_check "clang-format finds nothing to change" \
-		clang-format --dry-run --Werror src/*.c src/*.h tests/fuzz/*.c tests/bench/*.c
+		clang-format --dry-run --Werror $(find src -name '*.[ch]' | sort) tests/fuzz/*.c tests/bench/*.c
 	# shellcheck disable=SC2046
 	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
 )

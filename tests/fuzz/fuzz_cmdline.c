@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pci.h"
-#include "selection.h"
+#include "shared/pci.h"
+#include "shared/selection.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

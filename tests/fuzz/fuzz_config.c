@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "selection.h"
+#include "shared/config.h"
+#include "shared/selection.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

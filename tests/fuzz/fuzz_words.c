@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline-words.h"
+#include "setup/cmdline-words.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -63,12 +63,15 @@ check_image() {
 	list=$work/list
 	listing "$img" >"$list"
 
-	expect_in "$list" usr/sbin/vfiopt
-	lsinitrd -f usr/sbin/vfiopt "$img" >"$work/helper" 2>/dev/null
+	# The claim-only helper, and not the host tool.
+	expect_in "$list" usr/sbin/vfiopt-claim
+	expect_not_in "$list" usr/sbin/vfiopt
+	lsinitrd -f usr/sbin/vfiopt-claim "$img" >"$work/helper" 2>/dev/null
 	chmod +x "$work/helper"
 	file "$work/helper" | grep -qE 'statically linked|static-pie' ||
 		tap_fail "the helper in the image is not static: $(file "$work/helper")"
-	"$work/helper" --version | grep -q '^vfiopt ' || tap_fail "the helper in the image does not run"
+	"$work/helper" --version | grep -q '^vfiopt-claim ' || tap_fail "the helper in the image does not run"
+	cmp -s "$work/helper" "$top/vfiopt-claim" || tap_fail "the helper in the image is not this one"
 
 	expect_in "$list" "$HOOK"
 	expect_same_file "$img" "$HOOK" "$top/dracut-module/vfiopt-claim.sh"
@@ -169,9 +172,9 @@ itools_build() {
 	mkdir -p "$conf/bin"
 	cp -a /etc/initramfs-tools/. "$conf/"
 	sed -i -e "s/^MODULES=.*/MODULES=$1/" -e 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
-	install -D -m 0755 "$top/vfiopt" "$conf/bin/vfiopt"
+	install -D -m 0755 "$top/vfiopt-claim" "$conf/bin/vfiopt-claim"
 	mkdir -p "$conf/hooks" "$conf/scripts/init-top"
-	sed -e "s|@SBINDIR@|$conf/bin|" -e "s|@DATADIR@|$top/conf|" \
+	sed -e "s|@LIBEXECDIR@|$conf/bin|" -e "s|@DATADIR@|$top/conf|" \
 		"$top/initramfs-tools/hooks/vfiopt" >"$conf/hooks/vfiopt"
 	install -m 0755 "$top/initramfs-tools/scripts/init-top/claim_vfiopt" "$conf/scripts/init-top/"
 	chmod 0755 "$conf/hooks/vfiopt"
@@ -210,7 +213,8 @@ check_initramfs_tools() {
 		tap_fail "vfiopt in an image that claims nothing:" "$(grep vfiopt "$work/itools.list")"
 	itools_build most yes "$img" || return
 	lsinitramfs "$img" >"$work/itools.list"
-	expect_in "$work/itools.list" usr/sbin/vfiopt
+	expect_in "$work/itools.list" usr/sbin/vfiopt-claim
+	expect_not_in "$work/itools.list" usr/sbin/vfiopt
 	expect_in "$work/itools.list" scripts/init-top/claim_vfiopt
 	expect_in "$work/itools.list" 'usr/lib/modules/[^/]+/kernel/drivers/vfio/pci/vfio-pci\.ko'
 	expect_in "$work/itools.list" etc/modprobe.d/vfiopt.conf
@@ -218,7 +222,8 @@ check_initramfs_tools() {
 		tap_fail "not a generic image: $(grep -c '\.ko$' "$work/itools.list") modules"
 	rm -rf "$work/itools.x"
 	unmkinitramfs "$img" "$work/itools.x"
-	cmp -s "$work/itools.x/usr/sbin/vfiopt" "$top/vfiopt" || tap_fail "the helper in the image is not this one"
+	cmp -s "$work/itools.x/usr/sbin/vfiopt-claim" "$top/vfiopt-claim" ||
+		tap_fail "the helper in the image is not this one"
 	cmp -s "$work/itools.x/etc/modprobe.d/vfiopt.conf" "$top/conf/modprobe.d/vfiopt.conf" ||
 		tap_fail "the softdeps in the image are not ours"
 	# init runs init-top's scripts in the order of ORDER: ours before udev's.

@@ -24,7 +24,7 @@ dracut_setup() {
 	# The line "vfiopt setup" writes in /etc/dracut.conf.d/vfiopt.conf.
 	echo 'add_dracutmodules+=" vfiopt "' >"$work/conf.d/vfiopt.conf" || return 1
 	# The staged helper, and nothing of the host's own vfiopt setup.
-	printf '%s\n' "vfiopt_helper=$work/stage/usr/sbin/vfiopt" "vfiopt_config=/nonexistent" \
+	printf '%s\n' "vfiopt_helper=$work/stage/usr/libexec/vfiopt-claim" "vfiopt_config=/nonexistent" \
 		vfiopt_detect=no >"$work/conf.d/10-vfiopt-test.conf"
 }
 

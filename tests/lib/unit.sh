@@ -86,14 +86,14 @@ expect_modprobe_calls() { # N
 }
 
 
-# traced ARGS...: run the claim under strace; writes() then lists, in
+# traced ARGS...: run the claim (the suite's CLAIM command) under strace; writes() then lists, in
 # order, each store the claim made under the tree's sys/ as "PATH <- VALUE"
 # (links resolved, as the kernel would see them) and each program it ran
 # as "exec NAME".  The fake tree cannot show a store that a later one
 # overwrote; strace can.
 traced() {
 	strace -f -y -qq -s 256 -e trace=write,execve,clone,clone3,fork,vfork -o "$T.strace" \
-		"$VFIOPT" claim --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
+		"${CLAIM[@]}" --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
 	status=$?
 }
 

@@ -70,11 +70,15 @@ expect_only() {
 	done <"$2"
 }
 
-# expect_static_helper WHAT DIR: the helper unpacked under DIR.
+# expect_static_helper WHAT DIR: the helper and the host tool unpacked
+# under DIR, both static.
 expect_static_helper() {
-	file -L "$2/usr/sbin/vfiopt" | grep -qE 'statically linked|static-pie linked' ||
-		tap_fail "$1: the helper is not static: $(file -L "$2/usr/sbin/vfiopt")"
-	expect_eq "$1: vfiopt --version" "$("$2/usr/sbin/vfiopt" --version)" "vfiopt $VERSION"
+	local prog
+	for prog in usr/libexec/vfiopt-claim usr/sbin/vfiopt; do
+		file -L "$2/$prog" | grep -qE 'statically linked|static-pie linked' ||
+			tap_fail "$1: /$prog is not static: $(file -L "$2/$prog")"
+		expect_eq "$1: ${prog##*/} --version" "$("$2/$prog" --version)" "${prog##*/} $VERSION"
+	done
 }
 
 test_dist() {

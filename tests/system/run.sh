@@ -97,7 +97,8 @@ test_refusals() {
 # expect_image LOG TAG: the image the guest listed under TAG holds the claim.
 expect_image() {
 	expect_rc "$1" "list-initrd-$2" 0
-	expect_report "$1" "^INITRD $2 usr/sbin/vfiopt\$"
+	expect_report "$1" "^INITRD $2 usr/sbin/vfiopt-claim\$"
+	expect_no_report "$1" "^INITRD $2 usr/sbin/vfiopt\$"
 	expect_report "$1" "^INITRD $2 $GEN_CLAIM\$"
 	expect_report "$1" "^INITRD $2 .*/vfio-pci\\.ko(\\.[a-z]+)?\$"
 	expect_report "$1" "^INITRD $2 etc/modprobe.d/vfiopt.conf\$"

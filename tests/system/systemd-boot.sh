@@ -89,7 +89,8 @@ test_setup() {
 	expect_no_report "$LOG" '^ENTRY setup .*(initrd=|BOOT_IMAGE=|intel_iommu|efifb|initcall_blacklist)'
 	expect_report "$LOG" '^KCMDLINE setup root=UUID=[^ ]+ ro console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32} iommu=pt vfiopt\.ids=1234:1111$'
 	expect_rc "$LOG" list-initrd-setup 0
-	expect_report "$LOG" '^INITRD setup usr/sbin/vfiopt$'
+	expect_report "$LOG" '^INITRD setup usr/sbin/vfiopt-claim$'
+	expect_no_report "$LOG" '^INITRD setup usr/sbin/vfiopt$'
 	expect_report "$LOG" '^INITRD setup scripts/init-top/claim_vfiopt$'
 	expect_out "$LOG" check-after '^ok    initramfs-tools builds the initramfs; vfiopt.s part is installed'
 	expect_no_out "$LOG" check-after '^fail'

@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfiopt check: the seed's manual checks as a preflight.  Each finding is
+ * ok, warn or fail, and every warn or fail names its fix in one line.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/args.h"
+#include "host/fb-advice.h"
+#include "host/json.h"
+#include "host/paths.h"
+#include "host/softdeps.h"
+#include "host/verbs.h"
+#include "setup/setup.h"
+#include "shared/config.h"
+#include "shared/log.h"
+#include "shared/selection.h"
+#include "shared/spawn.h"
+#include "shared/sysfs.h"
+#include "shared/util.h"
+
+#define LSINITRD_TIMEOUT_MS 60000
+
+struct check {
+	struct sysfs sys;
+	struct selection sel;
+	const char *sysroot; /* "" for the real root */
+	char kver[128];
+	unsigned int fails;
+	unsigned int warns;
+	bool json;
+	unsigned int findings;
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: vfiopt check [--sysroot DIR] [--json]\n"
+	      "\n"
+	      "Check that passthrough can work here: the IOMMU, the selection on the kernel\n"
+	      "command line and in /etc/vfiopt.conf, the vfio modules, the initramfs and\n"
+	      "its generator, the boot loader.  Exit status 1 when anything fails.\n"
+	      "\n"
+	      "  --json           one object: findings (level, message, fix), failed, warnings\n",
+	      out);
+}
+
+static void finding(struct check *c, const char *level, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void finding(struct check *c, const char *level, const char *fix, const char *fmt, ...)
+{
+	char message[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		message[0] = '\0';
+	} else if ((size_t)n >= sizeof(message)) {
+		size_t cut = sizeof(message) - 4;
+
+		/* Not in the middle of a UTF-8 character. */
+		while (cut > 0 && ((unsigned char)message[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(message + cut, "...", 4);
+	}
+	c->fails += level[0] == 'f';
+	c->warns += level[0] == 'w';
+	if (!c->json) {
+		printf("%-5s %s\n", level, message);
+		if (fix)
+			printf("      fix: %s\n", fix);
+		return;
+	}
+	printf("%s{\"level\": \"%s\", \"message\": ", c->findings++ ? ",\n" : "", level);
+	json_string(message);
+	fputs(", \"fix\": ", stdout);
+	json_string(fix);
+	putchar('}');
+}
+
+static unsigned int count_entries(int rootfd, const char *path, char *first, size_t size)
+{
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *dir = opendir_at(rootfd, path);
+
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n++ == 0 && first)
+			path_join(first, size, "%s", de->d_name);
+	}
+	closedir(dir);
+	return n;
+}
+
+static bool exists(struct check *c, const char *path)
+{
+	return faccessat(c->sys.root, path, F_OK, 0) == 0;
+}
+
+/* A whole word of /proc/cmdline, "intel_iommu=on". */
+static bool cmdline_has(struct check *c, const char *word)
+{
+	char buf[CMDLINE_MAX], *p;
+	size_t len = strlen(word);
+
+	if (read_file_at(c->sys.root, "proc/cmdline", buf, sizeof(buf)) < 0)
+		return false;
+	for (p = strstr(buf, word); p; p = strstr(p + 1, word))
+		if ((p == buf || is_kernel_space(p[-1])) && (!p[len] || is_kernel_space(p[len])))
+			return true;
+	return false;
+}
+
+/*
+ * Decided from what the running kernel did, not from its parameters:
+ * Debian's kernel turns VT-d on by default, others need intel_iommu=on,
+ * and the AMD driver is on whenever the firmware describes its IOMMU.
+ */
+static void check_iommu(struct check *c)
+{
+	bool described, intel_switch;
+	enum iommu_kind kind = sysfs_iommu_kind(&c->sys, &described);
+	char unit[64] = "", interrupts[ATTR_MAX * 4];
+	unsigned int units, groups;
+
+	if (described)
+		finding(c, "ok", NULL, "ACPI %s table: the firmware describes an IOMMU (%s)",
+			kind == IOMMU_INTEL ? "DMAR" : "IVRS",
+			kind == IOMMU_INTEL ? "Intel VT-d" : "AMD-Vi");
+	else
+		finding(c, "fail",
+			"enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup",
+			"no ACPI DMAR or IVRS table: the firmware shows no IOMMU");
+
+	units = count_entries(c->sys.root, "sys/class/iommu", unit, sizeof(unit));
+	groups = count_entries(c->sys.root, "sys/kernel/iommu_groups", NULL, 0);
+	/* What the Intel driver may still need; AMD's has no switch. */
+	intel_switch = kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on");
+	if (units && !intel_switch)
+		finding(c, "ok", NULL, "%u IOMMU unit(s) registered (%s...)", units, unit);
+	else if (units)
+		finding(c, "ok", NULL,
+			"%u IOMMU unit(s) registered (%s...) with no intel_iommu=on on the "
+			"kernel command line: this kernel's default (vfiopt setup adds the "
+			"switch, which kernels that default to off and integrated GPUs need)",
+			units, unit);
+	else if (!intel_switch)
+		finding(c, "fail", "turn on the IOMMU (AMD-Vi, VT-d) in the firmware setup",
+			"no IOMMU unit registered");
+	else
+		finding(c, "fail",
+			"add intel_iommu=on to the kernel command line (vfiopt setup does)",
+			"no IOMMU unit registered, and no intel_iommu=on on the kernel command "
+			"line");
+	if (groups)
+		finding(c, "ok", NULL, "%u IOMMU groups", groups);
+	else
+		finding(c, "fail", "turn the IOMMU on (above) and reboot",
+			"no IOMMU groups: vfio-pci cannot take any device");
+
+	/* "IR-PCI-MSI" and friends: interrupts go through the remapping unit. */
+	if (read_prefix_at(c->sys.root, "proc/interrupts", interrupts, sizeof(interrupts)) > 0 &&
+	    strstr(interrupts, "IR-"))
+		finding(c, "ok", NULL, "interrupt remapping is on");
+	else if (groups)
+		finding(c, "warn", "enable interrupt remapping (x2APIC) in the firmware",
+			"interrupt remapping seems off: vfio refuses MSI without it unless "
+			"vfio_iommu_type1.allow_unsafe_interrupts=1");
+}
+
+/*
+ * A firmware framebuffer in the boot GPU's memory keeps the VM from
+ * mapping it ("BAR n: can't reserve"); the same advice as setup's.
+ */
+static void check_framebuffer(struct check *c, const struct pci_dev *dev)
+{
+	struct fb_advice a;
+	char fix[128] = "";
+
+	if (!sysfs_is_boot_vga(&c->sys, dev))
+		return;
+	fb_advise(&c->sys, dev, &a);
+	if (a.param &&
+	    path_join(fix, sizeof(fix), "add %s to the kernel command line (vfiopt setup does)",
+		      a.param) < 0)
+		fix[0] = '\0';
+	switch (a.reason) {
+	case FB_REMOVED_BY_VFIO:
+		finding(c, "ok", NULL,
+			"%s is the boot VGA: vfio-pci on Linux %s removes the firmware framebuffer "
+			"when it binds it",
+			dev->name, a.release);
+		break;
+	case FB_HELD:
+		finding(c, "fail", fix,
+			"%s: BAR %d overlaps the firmware framebuffer (%s), which vfio-pci before "
+			"Linux 6.0 leaves in place: \"BAR %d: can't reserve\" in the VM",
+			dev->name, a.fb.bar, a.fb.where, a.fb.bar);
+		break;
+	case FB_KEPT:
+		finding(c, "ok", NULL,
+			"%s is the boot VGA: %s keeps the firmware framebuffer off it", dev->name,
+			a.param);
+		break;
+	case FB_TAKEN_OVER:
+	case FB_UNREADABLE:
+		finding(c, "warn", fix,
+			"%s is the boot VGA: %s, so which firmware framebuffer holds its memory at "
+			"boot is not known, and vfio-pci before Linux 6.0 leaves it in place",
+			dev->name,
+			a.reason == FB_UNREADABLE ? "/proc/iomem is hidden (run as root)"
+						  : "its host driver took the framebuffer over");
+		break;
+	case FB_FREE:
+		break;
+	}
+}
+
+static bool harmless(const struct pci_dev *dev)
+{
+	return !dev->driver[0] || strcmp(dev->driver, "vfio-pci") == 0 ||
+	       strcmp(dev->driver, "pci-stub") == 0 || pci_class_is_bridge(dev->ids.class);
+}
+
+/*
+ * A device the kernel cannot reset cannot be handed clean to a VM that
+ * restarts: the guest finds it as the last one left it (the AMD GPU reset
+ * trouble), and often only a host reboot helps.
+ */
+static void check_reset(struct check *c, struct pci_dev *dev)
+{
+	char methods[64];
+	int r = sysfs_reset_methods(&c->sys, dev, methods, sizeof(methods));
+
+	if (r > 0)
+		finding(c, "ok", NULL, "%s can be reset (%s)", dev->name, methods);
+	else if (r == 0)
+		finding(c, "ok", NULL, "%s can be reset", dev->name);
+	else
+		finding(c, "warn",
+			"expect to reboot the host to restart a VM that uses it (a reset quirk "
+			"module such as vendor-reset may help)",
+			"%s [%04x:%04x] has no reset method: a VM restarted with it finds it as it "
+			"was left",
+			dev->name, dev->ids.vendor, dev->ids.device);
+}
+
+static void check_device(struct check *c, struct pci_dev *dev, const bool *selected)
+{
+	char bad[512] = "";
+	size_t d, len = 0;
+
+	if (strcmp(dev->driver, "vfio-pci") == 0)
+		finding(c, "ok", NULL, "%s [%04x:%04x] is on vfio-pci", dev->name, dev->ids.vendor,
+			dev->ids.device);
+	else
+		finding(c, "warn", "reboot with the selection in place (vfiopt status tells more)",
+			"%s [%04x:%04x] is on %s, not vfio-pci", dev->name, dev->ids.vendor,
+			dev->ids.device, dev->driver[0] ? dev->driver : "no driver");
+	check_reset(c, dev);
+	if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+		return;
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct pci_dev *m = &c->sys.devs[d];
+
+		if (selected[d] || sysfs_load_group(&c->sys, m) < 0 || m->group != dev->group ||
+		    sysfs_load(&c->sys, m) < 0 || harmless(m))
+			continue;
+		if (path_join(bad + len, sizeof(bad) - len, "%s%s on %s", len ? ", " : "", m->name,
+			      m->driver) == 0)
+			len += strlen(bad + len);
+	}
+	if (len)
+		finding(c, "fail", "select those devices too, or move the card to another slot",
+			"IOMMU group %d is not viable for a VM: %s", dev->group, bad);
+	else
+		finding(c, "ok", NULL, "IOMMU group %d of %s is viable", dev->group, dev->name);
+	check_framebuffer(c, dev);
+}
+
+/* What the claim will take along: same slot, same group, not a bridge. */
+static void select_companions(struct check *c, bool *selected)
+{
+	size_t d, e;
+
+	if (!c->sel.companions)
+		return;
+	for (d = 0; d < c->sys.n_devs; d++) {
+		struct pci_dev *dev = &c->sys.devs[d];
+
+		if (!selected[d] || sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+			continue;
+		for (e = 0; e < c->sys.n_devs; e++) {
+			struct pci_dev *m = &c->sys.devs[e];
+
+			if (!selected[e] && pci_same_slot(&m->addr, &dev->addr) &&
+			    sysfs_load_group(&c->sys, m) == 0 && m->group == dev->group &&
+			    sysfs_load(&c->sys, m) == 0 && (m->ids.class >> 16) != PCI_CLASS_BRIDGE)
+				selected[e] = true;
+		}
+	}
+}
+
+static void check_selection(struct check *c)
+{
+	static char cmdline[CMDLINE_MAX];
+	bool *selected = calloc(c->sys.n_devs ? c->sys.n_devs : 1, sizeof(*selected));
+	unsigned int i;
+	size_t d;
+
+	if (!selected)
+		return;
+	config_load(c->sys.root, &c->sel);
+	if (cmdline_load(c->sys.root, NULL, cmdline, sizeof(cmdline)) == 0)
+		selection_parse_cmdline(&c->sel, cmdline);
+	selection_report(&c->sel);
+	if (c->sel.n_bad)
+		finding(c, "fail", "fix or remove the entries named above",
+			"%u malformed entr%s in the selection", c->sel.n_bad,
+			c->sel.n_bad == 1 ? "y" : "ies");
+	if (c->sel.disabled)
+		finding(c, "warn", "remove vfiopt.disable=1 from the kernel command line",
+			"vfiopt.disable=1: the early claim is off on this boot");
+	if (selection_empty(&c->sel)) {
+		finding(c, "warn", "vfiopt setup --ids VENDOR:DEVICE (lspci -nn shows them)",
+			"nothing selected on the kernel command line or in /etc/vfiopt.conf");
+		free(selected);
+		return;
+	}
+	for (i = 0; i < c->sel.n_ids; i++) {
+		bool hit = false;
+
+		for (d = 0; d < c->sys.n_devs; d++) {
+			if (sysfs_load(&c->sys, &c->sys.devs[d]) == 0 &&
+			    pci_match_ids(&c->sel.ids[i].match, &c->sys.devs[d].ids))
+				hit = selected[d] = true;
+		}
+		if (!hit)
+			finding(c, "fail", "check the id against lspci -nn",
+				"%s=%s matches no PCI device", c->sel.ids[i].param,
+				c->sel.ids[i].text);
+	}
+	for (i = 0; i < c->sel.n_addrs; i++) {
+		struct pci_dev *dev = sysfs_find(&c->sys, &c->sel.addrs[i].addr);
+
+		if (dev && sysfs_load(&c->sys, dev) == 0)
+			selected[dev - c->sys.devs] = true;
+		else
+			finding(c, "fail", "check the address against lspci -D",
+				"%s=%s: no such PCI device", c->sel.addrs[i].param,
+				c->sel.addrs[i].text);
+	}
+	select_companions(c, selected);
+	for (d = 0; d < c->sys.n_devs; d++)
+		if (selected[d])
+			check_device(c, &c->sys.devs[d], selected);
+	free(selected);
+}
+
+/* In modules.dep (a module) or modules.builtin (built in) of the running kernel. */
+static bool module_available(struct check *c, const char *file)
+{
+	static const char *const lists[] = { "modules.dep", "modules.builtin" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		if (path_join(path, sizeof(path), "lib/modules/%s/%s", c->kver, lists[i]) == 0 &&
+		    file_contains_at(c->sys.root, path, file) > 0)
+			return true;
+	return false;
+}
+
+static void check_modules(struct check *c)
+{
+	static const char *const modules[][2] = {
+		{ "vfio-pci", "/vfio-pci.ko" },
+		{ "vfio_iommu_type1", "/vfio_iommu_type1.ko" },
+		{ "vfio", "/vfio.ko" },
+	};
+	size_t i;
+
+	if (kernel_release_at(c->sys.root, c->kver, sizeof(c->kver)) < 0) {
+		c->kver[0] = '\0';
+		finding(c, "warn", NULL, "cannot tell the running kernel's version");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(modules); i++) {
+		if (module_available(c, modules[i][1]))
+			finding(c, "ok", NULL, "%s is available for %s", modules[i][0], c->kver);
+		else
+			finding(c, "fail", "install the kernel's modules package, or build VFIO",
+				"%s is not available for %s", modules[i][0], c->kver);
+	}
+}
+
+/* Whether "vfiopt setup" has written its configuration here. */
+static bool set_up(struct check *c)
+{
+	return exists(c, "etc/default/grub.d/vfiopt.cfg") ||
+	       exists(c, "etc/dracut.conf.d/vfiopt.conf") || exists(c, CONFIG_PATH);
+}
+
+/* A backend's (first) command that makes its configuration take effect, for a fix line. */
+static void backend_command(const struct setup_backend *b, int rootfd, char *buf, size_t size)
+{
+	struct setup_command cmds[SETUP_COMMANDS_MAX];
+	size_t len = 0, n = b->commands(rootfd, cmds, ARRAY_SIZE(cmds));
+	const char *const *argv;
+
+	buf[0] = '\0';
+	for (argv = cmds[0].argv; n && *argv; argv++) {
+		if (path_join(buf + len, size - len, "%s%s", len ? " " : "", *argv) < 0)
+			return;
+		len += strlen(buf + len);
+	}
+	if (n > 1)
+		path_join(buf + len, size - len, " (and %zu more)", n - 1);
+}
+
+static void check_initramfs(struct check *c)
+{
+	static char listing[1 << 20];
+	char image[256], path[512], lister[256], rebuild[256];
+	const char *argv[] = { lister, path, NULL };
+	const struct setup_backend *gen = setup_initramfs_generator(c->sys.root);
+	const char *fix;
+
+	if (!gen) {
+		finding(c, "fail", "apt-get install initramfs-tools (or dracut)",
+			"no initramfs generator that vfiopt knows (initramfs-tools, dracut)");
+		return;
+	}
+	backend_command(gen, c->sys.root, rebuild, sizeof(rebuild));
+	fix = set_up(c) ? rebuild
+			: "vfiopt setup --ids VENDOR:DEVICE --apply (it configures the boot "
+			  "and rebuilds the initramfs)";
+	if (exists(c, root_relative(gen->part)))
+		finding(c, "ok", NULL, "%s builds the initramfs; vfiopt's part is installed (%s)",
+			gen->name, gen->part);
+	else
+		finding(c, "fail", "make install, or install the vfiopt package",
+			"%s builds the initramfs, and vfiopt's part is not installed (%s)",
+			gen->name, gen->part);
+	if (!c->kver[0])
+		return;
+	if (path_join(image, sizeof(image), "boot/initrd.img-%s", c->kver) < 0 || !exists(c, image))
+		path_join(image, sizeof(image), "boot/initramfs-%s.img", c->kver);
+	if (!exists(c, image)) {
+		finding(c, "warn", rebuild, "no initramfs for %s", c->kver);
+		return;
+	}
+	if (find_program(gen->lister, lister, sizeof(lister)) < 0) {
+		finding(c, "warn", NULL, "cannot look into /%s: no %s", image, gen->lister);
+		return;
+	}
+	/* The lister is the host's; the image may be under --sysroot. */
+	if (path_join(path, sizeof(path), "%s/%s", c->sysroot, image) < 0 ||
+	    run_capture(argv, listing, sizeof(listing), LSINITRD_TIMEOUT_MS) < 0) {
+		finding(c, "warn", NULL, "%s /%s failed", gen->lister, image);
+		return;
+	}
+	/*
+	 * The helper: vfiopt-claim since 0.3, the whole tool in 0.2's images
+	 * (an image from before an upgrade claims all the same).
+	 */
+	if (strstr(listing, "usr/sbin/vfiopt") && strstr(listing, gen->claim_entry))
+		finding(c, "ok", NULL,
+			"/%s holds the vfiopt helper and its script: the claim runs "
+			"before udev",
+			image);
+	else
+		finding(c, "fail", fix, "/%s has no vfiopt: no early claim at boot", image);
+}
+
+static void report_shadowed(const char *module, const char *file, void *ctx)
+{
+	char fix[PATH_BUF_MAX + 128];
+
+	path_join(fix, sizeof(fix), "add vfio-pci to the pre: list of that line in /%s", file);
+	finding(ctx, "warn", fix,
+		"/%s has a softdep for %s, and kmod takes the first it finds: vfiopt's is "
+		"ignored, and vfio-pci may load after %s (the claim does not need it; "
+		"vfio-pci.ids= does)",
+		file, module, module);
+}
+
+/* A host softdep that would hide ours in the initramfs. */
+static void check_softdeps(struct check *c)
+{
+	int r = softdeps_shadowed(c->sys.root, report_shadowed, c);
+
+	if (r == 0)
+		finding(c, "ok", NULL, "no modprobe.d file hides vfiopt's softdeps");
+}
+
+/* Room for every word setup can write (64 ids, 64 addresses) and some. */
+#define SELECTION_WORDS_MAX 8192
+
+/*
+ * The vfiopt and vfio-pci words of a kernel command line (up to its end or
+ * its newline), space-separated, into @out; cut with "..." rather than
+ * silently short.
+ */
+static void selection_words(const char *line, char *out, size_t size)
+{
+	static const char *const prefixes[] = { "vfiopt.", "rd.vfiopt.",
+						"vfio-pci.ids=", "vfio_pci.ids=" };
+	size_t len = 0, i;
+
+	out[0] = '\0';
+	while (*line && *line != '\n') {
+		size_t n;
+
+		line += strspn(line, " \t");
+		n = strcspn(line, " \t\n");
+		for (i = 0; i < ARRAY_SIZE(prefixes) && n; i++) {
+			if (strncmp(line, prefixes[i], strlen(prefixes[i])) != 0)
+				continue;
+			if (path_join(out + len, size - len, "%s%.*s", len ? " " : "", (int)n,
+				      line) < 0) {
+				if (size > 4)
+					memcpy(out + (len < size - 4 ? len : size - 4), "...", 4);
+				return;
+			}
+			len += strlen(out + len);
+			break;
+		}
+		line += n;
+	}
+}
+
+/* The selection words of the lines of @text that start with @keyword. */
+struct next_boot {
+	unsigned int lines, selecting;
+	char words[SELECTION_WORDS_MAX];
+};
+
+static void scan_lines(const char *text, const char *keyword, struct next_boot *nb)
+{
+	static char found[SELECTION_WORDS_MAX];
+	size_t klen = strlen(keyword);
+	const char *line;
+
+	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		line += strspn(line, " \t");
+		if (strncmp(line, keyword, klen) != 0 || (line[klen] != ' ' && line[klen] != '\t'))
+			continue;
+		nb->lines++;
+		selection_words(line + klen, found, sizeof(found));
+		if (found[0] && !nb->selecting++)
+			memcpy(nb->words, found, sizeof(nb->words));
+	}
+}
+
+/* The options lines of the Boot Loader Specification entries in @dir. */
+static bool scan_entries(struct check *c, const char *dir, struct next_boot *nb)
+{
+	static char entry[1 << 14];
+	struct dirent *de;
+	DIR *d = opendir_at(c->sys.root, dir);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		char path[PATH_BUF_MAX];
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && strcmp(de->d_name + n - 5, ".conf") == 0 &&
+		    path_join(path, sizeof(path), "%s/%s", dir, de->d_name) == 0 &&
+		    read_file_at(c->sys.root, path, entry, sizeof(entry)) > 0)
+			scan_lines(entry, "options", nb);
+	}
+	closedir(d);
+	return nb->lines > 0;
+}
+
+/*
+ * What the next boot gets: the selection on the linux lines of GRUB's
+ * grub.cfg, which update-grub makes from setup's snippet, or on the
+ * options lines of the boot loader entries (systemd-boot's, written by
+ * kernel-install; Fedora's, edited by grubby).
+ */
+static void check_next_boot(struct check *c)
+{
+	static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg" };
+	static const char *const entries[] = { "efi/loader/entries", "boot/efi/loader/entries",
+					       "boot/loader/entries" };
+	static char cfg[1 << 18], now[CMDLINE_MAX], current[SELECTION_WORDS_MAX];
+	static struct next_boot nb;
+	const struct setup_backend *loader = setup_cmdline_backend(c->sys.root);
+	const char *name = NULL, *what = "linux lines";
+	size_t i;
+
+	if (loader)
+		finding(c, "ok", NULL, "the kernel command line is set through %s", loader->name);
+	else
+		finding(c, "warn", "set the kernel parameters in your boot loader yourself",
+			"no boot loader that vfiopt setup knows (GRUB, systemd-boot, grubby)");
+	memset(&nb, 0, sizeof(nb));
+	for (i = 0; i < ARRAY_SIZE(entries) && !name; i++)
+		if (scan_entries(c, entries[i], &nb))
+			name = entries[i], what = "boot entries in";
+	for (i = 0; i < ARRAY_SIZE(cfgs) && !name; i++) {
+		if (read_prefix_at(c->sys.root, cfgs[i], cfg, sizeof(cfg)) <= 0)
+			continue;
+		scan_lines(cfg, "linux", &nb);
+		name = cfgs[i];
+		what = "linux lines of";
+	}
+	if (!name)
+		return;
+	if (!nb.selecting) {
+		char fix[256] = "";
+
+		if (loader)
+			backend_command(loader, c->sys.root, fix, sizeof(fix));
+		if (exists(c, "etc/default/grub.d/vfiopt.cfg") || exists(c, SETUP_STATE))
+			finding(c, "fail", fix[0] ? fix : "vfiopt setup --apply",
+				"/%s selects nothing: the parameters setup wrote have not reached "
+				"it",
+				name);
+		return;
+	}
+	/* A command line too long to read is not this boot's selection either. */
+	read_file_at(c->sys.root, "proc/cmdline", now, sizeof(now));
+	selection_words(now, current, sizeof(current));
+	finding(c, "ok", NULL, "%u of the %u %s /%s select: %s%s", nb.selecting, nb.lines, what,
+		name, nb.words,
+		strcmp(nb.words, current) == 0 ? "" : " (not this boot's: reboot to claim)");
+}
+
+int verb_check(int argc, char **argv)
+{
+	struct check c = { 0 };
+	const char *sysroot = NULL;
+	int opt;
+
+	opt = parse_sysroot_json(argc, argv, usage, &sysroot, &c.json);
+	if (opt != 0)
+		return opt > 0 ? EXIT_OK : EXIT_USAGE;
+	if (optind < argc) {
+		fprintf(stderr, "vfiopt check: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	c.sysroot = sysroot ? sysroot : "";
+	if (sysfs_open_scan(&c.sys, sysroot, "check") < 0)
+		return EXIT_FAILED;
+	/* Malformed entries are named on stderr, as the claim names them in the log. */
+	log_setup(-1, false, true);
+	selection_init(&c.sel);
+	if (c.json)
+		fputs("{\"findings\": [\n", stdout);
+	check_iommu(&c);
+	check_selection(&c);
+	check_modules(&c);
+	check_initramfs(&c);
+	check_softdeps(&c);
+	check_next_boot(&c);
+	if (c.json)
+		printf("\n], \"failed\": %u, \"warnings\": %u}\n", c.fails, c.warns);
+	else
+		printf("%u failed, %u warning(s)\n", c.fails, c.warns);
+	sysfs_close(&c.sys);
+	return c.fails ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The kernel command line through /etc/kernel/cmdline, which kernel-install
+ * writes into the boot loader entries of systemd-boot (Debian, Ubuntu and
+ * others on UEFI) and proxmox-boot-tool into those of Proxmox VE's ESPs.
+ * The file is the user's: setup adds its words, records them in
+ * SETUP_STATE, and the undo takes exactly those out again.  Where the file
+ * is missing, setup makes it from /proc/cmdline as kernel-install would
+ * have (without BOOT_IMAGE= and initrd=).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "setup/cmdline-words.h"
+#include "setup/setup.h"
+#include "shared/util.h"
+
+#define KERNEL_CMDLINE "etc/kernel/cmdline"
+#define KERNEL_INSTALL "/usr/bin/kernel-install"
+#define PROXMOX_BOOT_TOOL "/usr/sbin/proxmox-boot-tool"
+/* Proxmox VE's list of the ESPs that proxmox-boot-tool keeps. */
+#define PROXMOX_BOOT_UUIDS "etc/kernel/proxmox-boot-uuids"
+#define KERNEL_CMDLINE_MAX 16384
+
+static char line[KERNEL_CMDLINE_MAX];
+/* The newlines that ended the file, given back as they were (one for a file setup makes). */
+static unsigned int final_newlines;
+
+/*
+ * Proxmox VE's proxmox-boot-tool keeps the ESPs of systemd-boot installs
+ * (ZFS on UEFI), whose command line is /etc/kernel/cmdline, which the
+ * installer writes; ESPs with GRUB on them (legacy boot, Secure Boot) take
+ * it from /etc/default/grub like any Debian GRUB, and have no such file.
+ */
+static bool proxmox(int rootfd)
+{
+	return setup_exists(rootfd, PROXMOX_BOOT_TOOL, X_OK) &&
+	       setup_exists(rootfd, PROXMOX_BOOT_UUIDS, F_OK) &&
+	       setup_exists(rootfd, KERNEL_CMDLINE, F_OK);
+}
+
+/* systemd-boot's configuration on an ESP mounted where distributions mount it. */
+static bool systemd_boot(int rootfd)
+{
+	static const char *const paths[] = {
+		"efi/loader/loader.conf", "boot/efi/loader/loader.conf", "boot/loader/loader.conf",
+		"efi/EFI/systemd",	  "boot/efi/EFI/systemd",
+	};
+	size_t i;
+
+	if (!setup_exists(rootfd, KERNEL_INSTALL, X_OK))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
+		if (setup_exists(rootfd, paths[i], F_OK))
+			return true;
+	return false;
+}
+
+static bool kernel_cmdline_detect(int rootfd)
+{
+	return proxmox(rootfd) || systemd_boot(rootfd);
+}
+
+/*
+ * The command line the file holds, without its final newlines, into
+ * @line; or, when there is no file, what kernel-install would take from
+ * /proc/cmdline.  1 read from the file, 0 made from /proc/cmdline, -errno.
+ */
+static int current_line(int rootfd)
+{
+	static char proc[KERNEL_CMDLINE_MAX];
+	ssize_t len = read_file_at(rootfd, KERNEL_CMDLINE, line, sizeof(line));
+	char *word, *save = NULL;
+	size_t at = 0;
+
+	final_newlines = 0;
+	if (len >= 0) {
+		if ((size_t)len >= sizeof(line) - 1 || memchr(line, '\0', (size_t)len))
+			return -EFBIG;
+		for (; len > 0 && line[len - 1] == '\n'; final_newlines++)
+			line[--len] = '\0';
+		return 1;
+	}
+	final_newlines = 1;
+	if (len != -ENOENT)
+		return (int)len;
+	len = read_file_at(rootfd, "proc/cmdline", proc, sizeof(proc));
+	if (len < 0)
+		return (int)len;
+	line[0] = '\0';
+	for (word = strtok_r(proc, " \t\n", &save); word; word = strtok_r(NULL, " \t\n", &save)) {
+		if (strncmp(word, "BOOT_IMAGE=", 11) == 0 || strncmp(word, "initrd=", 7) == 0)
+			continue;
+		if (path_join(line + at, sizeof(line) - at, "%s%s", at ? " " : "", word) < 0)
+			return -E2BIG;
+		at += strlen(line + at);
+	}
+	return 0;
+}
+
+static int refuse_clash(const char *add, const char *remove)
+{
+	size_t clash_len;
+	const char *clash = words_clash(line, strlen(line), add, remove, false, &clash_len);
+
+	if (!clash)
+		return 0;
+	fprintf(stderr,
+		"vfiopt setup: /%s already has %.*s, which setup did not write: remove it first\n",
+		KERNEL_CMDLINE, (int)clash_len, clash);
+	return -EEXIST;
+}
+
+static int kernel_cmdline_ready(int rootfd, const char *words)
+{
+	struct setup_state old;
+	int r;
+
+	if (!setup_exists(rootfd, "etc/kernel", F_OK)) {
+		fprintf(stderr,
+			"vfiopt setup: /etc/kernel does not exist (kernel-install's package "
+			"ships it)\n");
+		return -ENOENT;
+	}
+	r = setup_state_elsewhere(rootfd, KERNEL_CMDLINE);
+	if (r == 0)
+		r = setup_state_read(rootfd, KERNEL_CMDLINE, &old);
+	if (r >= 0)
+		r = current_line(rootfd);
+	if (r < 0) {
+		if (r != -EBUSY)
+			fprintf(stderr, "vfiopt setup: cannot read /%s: %s\n", KERNEL_CMDLINE,
+				strerror(-r));
+		return r;
+	}
+	return refuse_clash(words, old.words);
+}
+
+/*
+ * The file with @remove's words out and @add's in; what was added into
+ * @st, recorded (with @old's words) before the file changes when @old is
+ * given.
+ */
+static int edit(int rootfd, const char *remove, const char *add, struct setup_state *st,
+		const struct setup_state *old)
+{
+	static char value[KERNEL_CMDLINE_MAX + SETUP_WORDS_MAX], content[sizeof(value) + 1];
+	int r = current_line(rootfd);
+	bool made = r == 0;
+
+	if (r < 0) {
+		fprintf(stderr, "vfiopt setup: cannot read /%s: %s\n",
+			r == -EFBIG ? KERNEL_CMDLINE : "proc/cmdline", strerror(-r));
+		return r;
+	}
+	st->created = st->created || made;
+	r = refuse_clash(add, remove);
+	if (r < 0)
+		return r;
+	r = words_edit(line, strlen(line), remove, add, value, sizeof(value), st->words,
+		       sizeof(st->words));
+	if (r == 0) {
+		static char tail[KERNEL_CMDLINE_MAX];
+		size_t n = final_newlines < sizeof(tail) ? final_newlines : sizeof(tail) - 1;
+
+		memset(tail, '\n', n);
+		tail[n] = '\0';
+		r = path_join(content, sizeof(content), "%s%s", value, tail);
+	}
+	if (r < 0) {
+		fprintf(stderr, "vfiopt setup: the parameters do not fit in /%s\n", KERNEL_CMDLINE);
+		return r;
+	}
+	if (old && setup_state_pending(rootfd, old, st) < 0)
+		return -EIO;
+	return setup_write_file(rootfd, KERNEL_CMDLINE, content, 0644, !made);
+}
+
+static int kernel_cmdline_write(int rootfd, const char *words)
+{
+	struct setup_state old, st = { .where = KERNEL_CMDLINE };
+	int r = setup_state_read(rootfd, KERNEL_CMDLINE, &old);
+
+	if (r < 0)
+		return r;
+	if (!setup_exists(rootfd, KERNEL_CMDLINE, F_OK))
+		printf("/%s is missing: made from /proc/cmdline, as kernel-install does\n",
+		       KERNEL_CMDLINE);
+	st.created = old.created;
+	r = edit(rootfd, old.words, words, &st, &old);
+	if (r < 0)
+		return r;
+	return setup_state_write(rootfd, &st) < 0 ? -EIO : r;
+}
+
+/*
+ * The file stays, without setup's words, even when setup made it: without
+ * it kernel-install would take this boot's command line, which still has
+ * them.
+ */
+static int kernel_cmdline_undo(int rootfd)
+{
+	struct setup_state st, none = { .where = KERNEL_CMDLINE };
+	int r = setup_state_read(rootfd, KERNEL_CMDLINE, &st);
+
+	if (r <= 0)
+		return r;
+	r = edit(rootfd, st.words, "", &none, NULL);
+	if (r < 0) {
+		fprintf(stderr, "vfiopt setup: take these words out of /%s yourself: %s\n",
+			KERNEL_CMDLINE, st.words);
+		return r;
+	}
+	if (st.created)
+		printf("kept /%s, which setup made: without it kernel-install would take this "
+		       "boot's command line\n",
+		       KERNEL_CMDLINE);
+	return setup_state_remove(rootfd) < 0 ? -EIO : 1;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	return strverscmp((const char *)b, (const char *)a);
+}
+
+/* The kernel image of @version, in @image: /boot/vmlinuz-VERSION or the modules' vmlinuz. */
+static bool kernel_image(int rootfd, const char *version, char *image, size_t size)
+{
+	return (path_join(image, size, "/boot/vmlinuz-%s", version) == 0 &&
+		setup_exists(rootfd, image, F_OK)) ||
+	       (path_join(image, size, "/usr/lib/modules/%s/vmlinuz", version) == 0 &&
+		setup_exists(rootfd, image, F_OK));
+}
+
+/*
+ * kernel-install add, for every kernel that has its modules and an image:
+ * each entry is written again with the new command line.  At most
+ * SETUP_COMMANDS_MAX, the newest, and the running kernel always.
+ */
+static size_t kernel_install_commands(int rootfd, struct setup_command *cmds, size_t max)
+{
+	static char versions[64][128], images[SETUP_COMMANDS_MAX][PATH_BUF_MAX];
+	char running[128] = "", image[PATH_BUF_MAX];
+	size_t n = 0, i, out = 0, skipped = 0;
+	bool running_in = false;
+	struct dirent *de;
+	DIR *dir = opendir_at(rootfd, "usr/lib/modules");
+
+	if (!dir)
+		dir = opendir_at(rootfd, "lib/modules");
+	if (!dir)
+		return 0;
+	while (n < ARRAY_SIZE(versions) && (de = readdir(dir))) {
+		if (de->d_name[0] != '.' &&
+		    kernel_image(rootfd, de->d_name, image, sizeof(image)) &&
+		    path_join(versions[n], sizeof(versions[n]), "%s", de->d_name) == 0)
+			n++;
+	}
+	closedir(dir);
+	qsort(versions, n, sizeof(versions[0]), newest_first);
+	kernel_release_at(rootfd, running, sizeof(running));
+	for (i = 0; i < n; i++) {
+		bool is_running = strcmp(versions[i], running) == 0;
+
+		/* The last place is kept for the running kernel. */
+		if (out >= max || out >= SETUP_COMMANDS_MAX ||
+		    (out + 1 == SETUP_COMMANDS_MAX && running[0] && !running_in && !is_running)) {
+			skipped++;
+			continue;
+		}
+		running_in = running_in || is_running;
+		kernel_image(rootfd, versions[i], images[out], sizeof(images[out]));
+		cmds[out] = (struct setup_command){ { KERNEL_INSTALL, "add", versions[i],
+						      images[out], NULL } };
+		out++;
+	}
+	if (skipped)
+		fprintf(stderr,
+			"vfiopt setup: note: %zu older kernels left out; run kernel-install add "
+			"for them yourself\n",
+			skipped);
+	return out;
+}
+
+static size_t kernel_cmdline_commands(int rootfd, struct setup_command *cmds, size_t max)
+{
+	if (!max)
+		return 0;
+	if (proxmox(rootfd)) {
+		cmds[0] = (struct setup_command){ { PROXMOX_BOOT_TOOL, "refresh", NULL } };
+		return 1;
+	}
+	return kernel_install_commands(rootfd, cmds, max);
+}
+
+const struct setup_backend setup_kernel_cmdline = {
+	.name = "/etc/kernel/cmdline (systemd-boot, kernel-install; Proxmox's proxmox-boot-tool)",
+	.detect = kernel_cmdline_detect,
+	.ready = kernel_cmdline_ready,
+	.write = kernel_cmdline_write,
+	.undo = kernel_cmdline_undo,
+	.commands = kernel_cmdline_commands,
+};

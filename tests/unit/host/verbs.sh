@@ -1,0 +1,542 @@
+#!/bin/bash
+# Unit tests of the host verbs on fake trees: list (and --json), check,
+# status and release.  They assert on the output and on the stores made.
+set -u
+VFIOPT=$(realpath "${1:?usage: verbs.sh VFIOPT}")
+here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$here/lib/tap.sh"
+# shellcheck source=tests/lib/fakesys.sh
+. "$here/lib/fakesys.sh"
+# shellcheck source=tests/lib/unit.sh
+. "$here/lib/unit.sh"
+
+verb() { # VERB ARGS...
+	local v=$1
+	shift
+	"$VFIOPT" "$v" --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
+	status=$?
+}
+
+expect_out() { # EXTENDED-REGEX
+	grep -qE -- "$1" "$T.out" || tap_fail "stdout lacks /$1/:" "$(cat "$T.out")"
+}
+
+expect_no_out() {
+	! grep -qE -- "$1" "$T.out" || tap_fail "stdout has /$1/"
+}
+
+expect_err() {
+	grep -qE -- "$1" "$T.err" || tap_fail "stderr lacks /$1/:" "$(cat "$T.err")"
+}
+
+# The state a boot with vfiopt.ids=10de:1b80 leaves behind.
+claimed_tree() {
+	setup
+	"$VFIOPT" claim --sysroot "$T" --modprobe "$FAKE_MODPROBE" --cmdline "vfiopt.ids=10de:1b80" \
+		>/dev/null 2>&1
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	snapshot >"$T.before"
+}
+
+test_list() {
+	setup
+	verb list
+	expect_status 0
+	expect_eq "first lines" "$(head -n 3 "$T.out")" "IOMMU group 0
+  0000:00:00.0 Host bridge [0600]: Intel Corporation [8086:3e30] (subsystem 1458:5000)
+               driver: skl_uncore, reset: none"
+	expect_out '^IOMMU group 1$'
+	expect_out '^  0000:01:00.0 VGA compatible controller \[0300\]: NVIDIA Corporation GP104 \[GeForce GTX 1080\] \[10de:1b80\] \(subsystem 1458:3702\)$'
+	expect_out '^               driver: i915, reset: flr pm, boot VGA$'
+	# How the kernel can reset each: its methods (5.15+), or none.
+	expect_out '^               driver: amdgpu, reset: bus$'
+	expect_out '^               driver: snd_hda_intel, reset: none$'
+	# Grouped: the GPU and its audio under group 1, together.
+	expect_eq "group 1" "$(sed -n '/^IOMMU group 1$/,/^$/p' "$T.out" | grep -c '^  0000')" 3
+	expect_changed
+	# Without pci.ids, ids alone, as lspci -n.
+	rm "$T/usr/share/misc/pci.ids"
+	verb list
+	expect_out '^  0000:01:00.0 Class \[0300\]: Device \[10de:1b80\] \(subsystem 1458:3702\)$'
+}
+
+test_list_json() {
+	claimed_tree
+	verb list --json
+	expect_status 0
+	jq -e . "$T.out" >/dev/null || tap_fail "not JSON: $(head -c 300 "$T.out")"
+	expect_eq "objects" "$(jq length "$T.out")" "$(find "$T/sys/bus/pci/devices" -mindepth 1 | wc -l)"
+	expect_eq "the GPU" "$(jq -c '.[] | select(.address == "0000:01:00.0")' "$T.out")" \
+		'{"address":"0000:01:00.0","iommu_group":1,"class":"030000","class_name":"VGA compatible controller","vendor":"10de","device":"1b80","vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]","subsystem_vendor":"1458","subsystem_device":"3702","driver":"vfio-pci","driver_override":"vfio-pci","boot_vga":false,"reset_method":"bus"}'
+	# Cannot be reset: ""; can, but a kernel before 5.15 does not say how: null.
+	expect_eq "reset_method of the AMD audio" "$(jq -r '.[] | select(.address == "0000:04:00.1") | .reset_method | @json' "$T.out")" '""'
+	rm "$T/sys/bus/pci/devices/0000:01:00.1/reset_method"
+	verb list --json
+	expect_eq "reset_method without the attribute" "$(jq -c '.[] | select(.address == "0000:01:00.1") | .reset_method' "$T.out")" null
+	expect_eq "the iGPU's boot_vga" "$(jq '.[] | select(.address == "0000:00:02.0") | .boot_vga' "$T.out")" true
+	# IOMMU off: null groups, one "No IOMMU group" heading.
+	rm -rf "$T"/sys/kernel/iommu_groups/*
+	find "$T/sys/devices" -name iommu_group -type l -delete
+	verb list --json
+	expect_eq "groups" "$(jq -c '[.[].iommu_group] | unique' "$T.out")" '[null]'
+	verb list
+	expect_eq "headings" "$(grep -c 'IOMMU group' "$T.out")" 1
+	expect_out '^No IOMMU group$'
+}
+
+test_check_ok_and_fixes() {
+	claimed_tree
+	generator dracut
+	snapshot >"$T.before"
+	verb check
+	expect_out '^ok    ACPI DMAR table: the firmware describes an IOMMU \(Intel VT-d\)$'
+	expect_out '^ok    1 IOMMU unit\(s\) registered \(dmar0...\)$'
+	expect_out '^ok    interrupt remapping is on$'
+	expect_out '^ok    0000:01:00.0 \[10de:1b80\] is on vfio-pci$'
+	expect_out '^ok    IOMMU group 1 of 0000:01:00.0 is viable$'
+	expect_out '^ok    vfio-pci is available for 6.1.0-56-amd64$'
+	expect_out '^ok    dracut builds the initramfs; vfiopt.s part is installed \(/usr/lib/dracut/modules.d/90vfiopt/module-setup.sh\)$'
+	expect_out '^warn  no initramfs for 6.1.0-56-amd64$'
+	expect_no_out '^fail'
+	expect_status 0
+	expect_changed
+}
+
+test_check_failures() {
+	setup
+	echo "quiet vfiopt.ids=8086:3e90,10de:9999 vfiopt.addrs=00:1f.3,0:9:0.0,zz vfiopt.companions=0" \
+		>"$T/proc/cmdline"
+	rm "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/class/iommu/dmar0"
+	: >"$T/proc/interrupts"
+	snapshot >"$T.before"
+	verb check
+	expect_status 1
+	expect_out '^fail  no ACPI DMAR or IVRS table'
+	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
+	expect_out '^      fix: add intel_iommu=on to the kernel command line \(vfiopt setup does\)$'
+	expect_out '^warn  interrupt remapping seems off'
+	expect_out '^fail  1 malformed entry in the selection$'
+	expect_err 'ignoring vfiopt.addrs entry "zz"'
+	expect_out '^fail  vfiopt.ids=10de:9999 matches no PCI device$'
+	expect_out '^fail  vfiopt.addrs=0:9:0.0: no such PCI device$'
+	expect_out '^warn  0000:00:02.0 \[8086:3e90\] is on i915, not vfio-pci$'
+	# The firmware framebuffer in the iGPU's BAR 0: Linux 6.1's vfio-pci
+	# removes it when it binds.
+	expect_out '^ok    0000:00:02.0 is the boot VGA: vfio-pci on Linux 6.1.0-56-amd64 removes the firmware framebuffer when it binds it$'
+	expect_no_out 'efifb|vesafb|sysfb_init'
+	# The chipset audio shares its group with live host drivers.
+	expect_out '^fail  IOMMU group 6 is not viable for a VM: 0000:00:1f.4 on i801_smbus$'
+	expect_out '^fail  no initramfs generator that vfiopt knows \(initramfs-tools, dracut\)$'
+	expect_out '^      fix: apt-get install initramfs-tools \(or dracut\)$'
+	expect_out '^[0-9]+ failed, [0-9]+ warning\(s\)$'
+	expect_changed
+}
+
+# Before 6.0, vfio-pci leaves the framebuffer: the switch for its holder.
+test_check_framebuffer_old_kernel() {
+	setup
+	echo "quiet intel_iommu=on vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	echo 5.10.0-32-amd64 >"$T/proc/sys/kernel/osrelease"
+	verb check
+	expect_out '^fail  0000:00:02.0: BAR 0 overlaps the firmware framebuffer \(BOOTFB at a0000000-a07e8fff\), which vfio-pci before Linux 6.0 leaves in place'
+	expect_out '^      fix: add initcall_blacklist=sysfb_init to the kernel command line \(vfiopt setup does\)$'
+	sed -i 's/: BOOTFB$/: efifb/' "$T/proc/iomem"
+	verb check
+	expect_out '^      fix: add video=efifb:off to the kernel command line'
+	# i915 took the framebuffer over: the holder at boot is not known.
+	echo 'a0000000-afffffff : 0000:00:02.0' >"$T/proc/iomem"
+	verb check
+	expect_out '^warn  0000:00:02.0 is the boot VGA: its host driver took the framebuffer over, so which firmware framebuffer holds its memory at boot is not known'
+	expect_out '^      fix: add initcall_blacklist=sysfb_init to the kernel command line \(vfiopt setup does\)$'
+	# The switch on the command line: ok.
+	echo "quiet intel_iommu=on vfiopt.ids=8086:3e90 initcall_blacklist=sysfb_init" >"$T/proc/cmdline"
+	verb check
+	expect_out '^ok    0000:00:02.0 is the boot VGA: initcall_blacklist=sysfb_init keeps the firmware framebuffer off it$'
+	expect_no_out 'framebuffer holds'
+}
+
+# Whether each selected device can be reset: a VM restart depends on it.
+test_check_reset() {
+	claimed_tree
+	verb check
+	expect_out '^ok    0000:01:00.0 can be reset \(bus\)$'
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=1002:aaf0" >"$T/proc/cmdline"
+	verb check
+	expect_out '^warn  0000:04:00.1 \[1002:aaf0\] has no reset method: a VM restarted with it finds it as it was left$'
+	expect_out '^      fix: expect to reboot the host to restart a VM that uses it'
+	# Every method turned off (an empty reset_method): it cannot.
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	: >"$T/sys/bus/pci/devices/0000:01:00.0/reset_method"
+	verb check
+	expect_out '^warn  0000:01:00.0 \[10de:1b80\] has no reset method'
+	# A kernel before 5.15 says only that it can.
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	rm "$T/sys/bus/pci/devices/0000:01:00.0/reset_method"
+	verb check
+	expect_out '^ok    0000:01:00.0 can be reset$'
+}
+
+# The IOMMU is judged by what the kernel did, not by its parameters.
+test_check_iommu() {
+	setup
+	verb check
+	expect_out '^ok    1 IOMMU unit\(s\) registered \(dmar0...\) with no intel_iommu=on on the kernel command line: this kernel.s default'
+	expect_no_out 'fail  no IOMMU'
+	# AMD-Vi described but off: the fix is in the firmware, not a parameter.
+	mv "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/firmware/acpi/tables/IVRS"
+	rm "$T/sys/class/iommu/dmar0"
+	verb check
+	expect_out '^ok    ACPI IVRS table: the firmware describes an IOMMU \(AMD-Vi\)$'
+	expect_out '^fail  no IOMMU unit registered$'
+	expect_out '^      fix: turn on the IOMMU \(AMD-Vi, VT-d\) in the firmware setup$'
+	expect_no_out 'amd_iommu'
+	# No table at all on an AMD CPU: still no Intel switch for it.
+	rm "$T/sys/firmware/acpi/tables/IVRS"
+	printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\n' >"$T/proc/cpuinfo"
+	verb check
+	expect_out '^fail  no ACPI DMAR or IVRS table'
+	expect_out '^fail  no IOMMU unit registered$'
+	expect_no_out 'intel_iommu'
+	printf 'processor\t: 0\nvendor_id\t: GenuineIntel\n' >"$T/proc/cpuinfo"
+	verb check
+	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
+}
+
+# generator dracut|initramfs-tools: the generator's program and vfiopt's
+# part of it, as make install leaves them.
+generator() {
+	local program part
+	case $1 in
+	dracut) program=usr/bin/dracut part=usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ;;
+	initramfs-tools)
+		program=usr/sbin/update-initramfs part=usr/share/initramfs-tools/hooks/vfiopt
+		;;
+	esac
+	mkdir -p "$T/$(dirname "$program")" "$T/$(dirname "$part")"
+	printf '#!/bin/sh\n' >"$T/$program"
+	printf '#!/bin/sh\n' >"$T/$part"
+	chmod +x "$T/$program" "$T/$part"
+}
+
+# initramfs IMAGE FILE...: an uncompressed cpio image holding FILEs, as
+# dracut's --no-compress writes one; lsinitrd reads it.
+initramfs() {
+	local image=$1 dir
+	shift
+	dir=$(mktemp -d "$work/initramfs.XXXXXX")
+	for f in "$@"; do
+		mkdir -p "$dir/$(dirname "$f")"
+		: >"$dir/$f"
+	done
+	mkdir -p "$(dirname "$image")"
+	(cd "$dir" && find . | cpio -o -H newc --quiet) >"$image"
+}
+
+# The initramfs as lsinitrd sees it, and what the next boot gets from
+# grub.cfg's linux lines.
+test_check_next_boot() {
+	local image
+	setup
+	generator dracut
+	# Debian's GRUB: update-grub, and a grub-mkconfig that reads grub.d.
+	mkdir -p "$T/usr/sbin"
+	# shellcheck disable=SC2016 # a line of Debian's script, not to expand
+	printf '#!/bin/sh\nfor x in ${sysconfdir}/default/grub.d/*.cfg ; do\n' >"$T/usr/sbin/grub-mkconfig"
+	cp "$T/usr/sbin/grub-mkconfig" "$T/usr/sbin/update-grub"
+	chmod +x "$T/usr/sbin/grub-mkconfig" "$T/usr/sbin/update-grub"
+	image=$T/boot/initrd.img-6.1.0-56-amd64
+	initramfs "$image" usr/bin/udevadm usr/lib/dracut/hooks/pre-udev/30-other.sh
+	mkdir -p "$T/boot/grub" "$T/etc/default/grub.d"
+	printf '%s\n' 'menuentry "Debian GNU/Linux" {' \
+		'	linux	/boot/vmlinuz-6.1.0-56-amd64 root=UUID=1 ro console=ttyS0' \
+		'	initrd	/boot/initrd.img-6.1.0-56-amd64' '}' >"$T/boot/grub/grub.cfg"
+	verb check
+	expect_no_out 'grub.cfg'
+	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
+	expect_out '^      fix: vfiopt setup --ids VENDOR:DEVICE --apply \(it configures the boot and rebuilds the initramfs\)$'
+	# Setup wrote its snippet, neither update-grub nor dracut has run.
+	echo '# Written by "vfiopt setup"' >"$T/etc/default/grub.d/vfiopt.cfg"
+	verb check
+	expect_status 1
+	expect_out '^      fix: /usr/bin/dracut --regenerate-all --force$'
+	expect_out '^ok    the kernel command line is set through GRUB, /etc/default/grub.d$'
+	expect_out '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
+	expect_out '^      fix: /usr/sbin/update-grub$'
+	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt-claim usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
+	# It has: for the next boot, not this one.
+	sed -i 's/console=ttyS0/console=ttyS0 intel_iommu=on vfiopt.ids=10de:1b80 quiet/' "$T/boot/grub/grub.cfg"
+	verb check
+	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80 \(not this boot.s: reboot to claim\)$'
+	echo "BOOT_IMAGE=/vmlinuz vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	verb check
+	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80$'
+}
+
+# systemd-boot: the next boot's selection from its entries on the ESP.
+test_check_boot_entries() {
+	setup
+	mkdir -p "$T/usr/bin" "$T/boot/efi/loader/entries" "$T/lib/modules/6.12.48+deb12-amd64"
+	printf '#!/bin/sh\n' >"$T/usr/bin/kernel-install"
+	chmod +x "$T/usr/bin/kernel-install"
+	: >"$T/boot/efi/loader/loader.conf"
+	: >"$T/boot/vmlinuz-6.1.0-56-amd64"
+	: >"$T/boot/vmlinuz-6.12.48+deb12-amd64"
+	printf '%s\n' 'title Debian GNU/Linux 12 (bookworm)' 'version 6.1.0-56-amd64' \
+		'options root=UUID=1 ro intel_iommu=on iommu=pt vfiopt.ids=10de:1b80' \
+		'linux /0123/6.1.0-56-amd64/linux' >"$T/boot/efi/loader/entries/0123-6.1.0-56-amd64.conf"
+	printf '%s\n' 'title Debian GNU/Linux 12 (bookworm)' 'options root=UUID=1 ro' \
+		>"$T/boot/efi/loader/entries/0123-6.12.48+deb12-amd64.conf"
+	verb check
+	expect_out '^ok    the kernel command line is set through /etc/kernel/cmdline \(systemd-boot, kernel-install; Proxmox.s proxmox-boot-tool\)$'
+	expect_out '^ok    1 of the 2 boot entries in /boot/efi/loader/entries select: vfiopt.ids=10de:1b80 \(not this boot.s: reboot to claim\)$'
+	# Setup's words that kernel-install has not put in any entry yet.
+	sed -i '/^options/s/ intel_iommu.*//' "$T/boot/efi/loader/entries/0123-6.1.0-56-amd64.conf"
+	mkdir -p "$T/var/lib/vfiopt"
+	echo '# Written by "vfiopt setup"' >"$T/var/lib/vfiopt/cmdline-added"
+	verb check
+	expect_status 1
+	expect_out '^fail  /boot/efi/loader/entries selects nothing: the parameters setup wrote have not reached it$'
+	expect_out '^      fix: /usr/bin/kernel-install add 6.12.48\+deb12-amd64 /boot/vmlinuz-6.12.48\+deb12-amd64 \(and 1 more\)$'
+}
+
+# A host softdep for one of our drivers, in a file that sorts before
+# vfiopt.conf, hides ours in the initramfs: kmod takes the first.
+test_check_softdeps() {
+	setup
+	generator dracut
+	cp "$here/../conf/modprobe.d/vfiopt.conf" "$T/usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf"
+	verb check
+	expect_out "^ok    no modprobe.d file hides vfiopt's softdeps$"
+	mkdir -p "$T/etc/modprobe.d" "$T/lib/modprobe.d"
+	echo 'softdep nvidia-current pre: ecdh_generic' >"$T/etc/modprobe.d/nvidia.conf"
+	printf '# alsa\n  softdep\tsnd-hda-intel post: snd-hda-codec-hdmi\n' >"$T/lib/modprobe.d/alsa.conf"
+	# After ours: kmod reads ours first.
+	echo 'softdep i915 pre: video' >"$T/etc/modprobe.d/zz-i915.conf"
+	verb check
+	expect_out "^warn  /etc/modprobe.d/nvidia.conf has a softdep for nvidia_current, and kmod takes the first it finds: vfiopt's is ignored"
+	expect_out '^      fix: add vfio-pci to the pre: list of that line in /etc/modprobe.d/nvidia.conf$'
+	expect_out "^warn  /lib/modprobe.d/alsa.conf has a softdep for snd_hda_intel"
+	expect_no_out 'softdep for i915'
+	expect_no_out 'no modprobe.d file hides'
+	# A file of the same name in /etc hides /lib's; a directory does not.
+	: >"$T/etc/modprobe.d/alsa.conf"
+	verb check
+	expect_no_out 'softdep for snd_hda_intel'
+	rm "$T/etc/modprobe.d/alsa.conf"
+	mkdir "$T/etc/modprobe.d/alsa.conf"
+	verb check
+	expect_out "^warn  /lib/modprobe.d/alsa.conf has a softdep for snd_hda_intel"
+	rm -r "$T/etc/modprobe.d/alsa.conf" "$T/lib/modprobe.d/alsa.conf" "$T/etc/modprobe.d/nvidia.conf"
+	# One that loads vfio-pci first already does our line's work.
+	echo 'softdep nvidia pre: vfio-pci' >"$T/etc/modprobe.d/vfio.conf"
+	# kmod matches a softdep's module as a pattern, and reads .alias files
+	# too, but no dot file.
+	echo 'softdep nvidia_* pre: ecdh_generic' >"$T/etc/modprobe.d/nvidia-extra.conf"
+	echo 'softdep amdgpu pre: drm' >"$T/etc/modprobe.d/b.alias"
+	echo 'softdep radeon pre: drm' >"$T/etc/modprobe.d/.hidden.conf"
+	verb check
+	expect_no_out 'softdep for nvidia$|softdep for nvidia,'
+	expect_out "^warn  /etc/modprobe.d/nvidia-extra.conf has a softdep for nvidia_drm"
+	expect_out "^warn  /etc/modprobe.d/nvidia-extra.conf has a softdep for nvidia_current_uvm"
+	expect_out "^warn  /etc/modprobe.d/b.alias has a softdep for amdgpu"
+	expect_no_out 'softdep for radeon'
+}
+
+# initramfs-tools: its own listing, its own script, its own rebuild.
+test_check_initramfs_tools() {
+	local image
+	setup
+	generator initramfs-tools
+	image=$T/boot/initrd.img-6.1.0-56-amd64
+	# dracut's hook in an initramfs-tools image runs nothing.
+	initramfs "$image" usr/sbin/vfiopt-claim usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	mkdir -p "$T/etc/default/grub.d"
+	echo '# Written by "vfiopt setup"' >"$T/etc/default/grub.d/vfiopt.cfg"
+	verb check
+	expect_out '^ok    initramfs-tools builds the initramfs; vfiopt.s part is installed \(/usr/share/initramfs-tools/hooks/vfiopt\)$'
+	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
+	expect_out '^      fix: /usr/sbin/update-initramfs -u -k all$'
+	initramfs "$image" usr/sbin/vfiopt scripts/init-top/claim_vfiopt scripts/init-top/udev
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
+	rm "$T/usr/share/initramfs-tools/hooks/vfiopt"
+	verb check
+	expect_out '^fail  initramfs-tools builds the initramfs, and vfiopt.s part is not installed \(/usr/share/initramfs-tools/hooks/vfiopt\)$'
+}
+
+# For fleets and scripts: status --json and check --json parse, keep
+# their keys, and exit as the text forms do (0 good, 1 a problem, 2 usage).
+test_json() {
+	setup
+	verb status --json
+	expect_status 0
+	expect_eq "no record" "$(jq -c . "$T.out")" '{"record":null,"devices":[],"malformed_lines":0,"moved":0}'
+	claimed_tree
+	verb status --json
+	expect_status 0
+	expect_eq "the GPU" "$(jq -c '.devices[0]' "$T.out")" \
+		'{"address":"0000:01:00.0","ids":"10de:1b80","reason":"id","previous_driver":null,"result":"claimed","present":true,"driver":"vfio-pci","host_driver":"nouveau","moved":false}'
+	expect_eq "record, moved" "$(jq -c '[.record, .moved, .malformed_lines, (.devices | length)]' "$T.out")" \
+		'["/run/vfiopt/claimed",0,0,2]'
+	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
+	echo "not a record line" >>"$T/run/vfiopt/claimed"
+	verb status --json
+	expect_status 1
+	expect_eq "the audio, taken back" "$(jq -c '.devices[1] | [.driver, .moved]' "$T.out")" '["snd_hda_intel",true]'
+	expect_eq "moved, malformed" "$(jq -c '[.moved, .malformed_lines]' "$T.out")" '[1,1]'
+	# check: the same findings as the text, one object each.
+	claimed_tree
+	generator dracut
+	verb check
+	grep -E '^(ok|warn|fail) ' "$T.out" | sed -E 's/^(ok|warn|fail) +/\1 /' >"$T.text"
+	verb check --json
+	expect_status 0
+	jq -e . "$T.out" >/dev/null || tap_fail "check --json is not JSON:" "$(head -c 300 "$T.out")"
+	expect_eq "findings" "$(jq -r '.findings[] | "\(.level) \(.message)"' "$T.out")" "$(cat "$T.text")"
+	expect_eq "keys" "$(jq -c '[keys, (.findings[0] | keys)]' "$T.out")" '[["failed","findings","warnings"],["fix","level","message"]]'
+	rm "$T/sys/firmware/acpi/tables/DMAR"
+	verb check --json
+	expect_status 1
+	expect_eq "a failure and its fix" "$(jq -c '[.failed > 0, ([.findings[] | select(.level == "fail")][0].fix | type)]' "$T.out")" '[true,"string"]'
+	# Whatever the record holds, the output is JSON, and UTF-8.
+	printf '0000:01:00.0 10de:1b80 id nouv\377eau\001"\\ claimed\n' >>"$T/run/vfiopt/claimed"
+	sed -i 's/^10de  NVIDIA Corporation/10de  NVIDIA Corpor\xe9tion/' "$T/usr/share/misc/pci.ids"
+	verb status --json
+	iconv -f UTF-8 -t UTF-8 "$T.out" >/dev/null 2>&1 || tap_fail "status --json is not UTF-8:" "$(cat -v "$T.out")"
+	expect_eq "an odd record line" "$(jq -c '.devices[2].previous_driver' "$T.out")" '"nouvÿeau\u0001\"\\"'
+	verb list --json
+	iconv -f UTF-8 -t UTF-8 "$T.out" >/dev/null 2>&1 || tap_fail "list --json is not UTF-8"
+	expect_eq "a Latin-1 vendor name" "$(jq -r '.[] | select(.address == "0000:01:00.0") | .vendor_name' "$T.out")" "NVIDIA Corporétion"
+	verb check --json --bogus
+	expect_status 2
+	verb release --json 0000:01:00.0
+	expect_status 2
+}
+
+test_status() {
+	setup
+	verb status
+	expect_status 0
+	expect_out '^No early claim on this boot: /run/vfiopt/claimed is missing'
+	claimed_tree
+	verb status
+	expect_status 0
+	# The GPU had no driver: nouveau is what its ids call for, held off.
+	expect_eq "status" "$(sed -n '1,4p' "$T.out")" "Early claim on this boot (/run/vfiopt/claimed):
+  ADDRESS       IDS        REASON     BEFORE         RESULT    NOW           HOST DRIVER
+  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau
+  0000:01:00.1  10de:10f0  companion  snd_hda_intel  claimed   vfio-pci      snd_hda_intel"
+	# A loaded module names the driver it registered.
+	mkdir -p "$T/sys/module/nouveau/drivers"
+	ln -s ../../../bus/pci/drivers/nouveau "$T/sys/module/nouveau/drivers/pci:nouveau-drv"
+	verb status
+	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau-drv$'
+	rm -r "$T/sys/module/nouveau"
+	# Two modules for one id (nouveau, and NVIDIA's own driver installed
+	# beside it): both named, or the one that is loaded.  A line too long
+	# to be an alias, or one with a NUL byte, is skipped whole: its tail
+	# never names a module.
+	local aliases=$T/lib/modules/6.1.0-56-amd64/modules.alias
+	{
+		printf 'alias pci:v0000FFFFd%0600d alias pci:v000010DEd*sv*sd*bc*sc*i* tail_of_long\n' 0
+		printf 'alias pci:v000010DEd*sv*\000sd*bc*sc*i* after_nul\n'
+		echo 'alias pci:v000010DEd*sv*sd*bc03sc00i00* nvidia'
+	} >>"$aliases"
+	verb status
+	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nouveau,nvidia$'
+	mkdir -p "$T/sys/module/nvidia/drivers"
+	ln -s ../../../bus/pci/drivers/nvidia "$T/sys/module/nvidia/drivers/pci:nvidia"
+	verb status
+	expect_out '^  0000:01:00.0  10de:1b80  id         -              claimed   vfio-pci      nvidia$'
+	rm -r "$T/sys/module/nvidia"
+	# Something took the audio function back since.
+	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
+	verb status
+	expect_status 1
+	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel  claimed   snd_hda_intel snd_hda_intel  <- no longer on vfio-pci$'
+	expect_out '^1 device\(s\) claimed at boot are on another driver now.$'
+	expect_changed "$(dev 0000:01:00.1 driver)" ./lib/modules/6.1.0-56-amd64/modules.alias
+	# Released on purpose: no complaint.
+	sed -i 's/^\(0000:01:00.1 .*\) claimed$/\1 released/' "$T/run/vfiopt/claimed"
+	verb status
+	expect_status 0
+	expect_out '^  0000:01:00.1  10de:10f0  companion  snd_hda_intel  released  snd_hda_intel snd_hda_intel$'
+}
+
+test_release() {
+	claimed_tree
+	# Checked before anything is written.
+	verb release 01:00.0 ../../etc
+	expect_status 2
+	expect_err '"../../etc": not an address'
+	expect_err 'nothing written'
+	verb release 01:00.0 0000:09:00.0
+	expect_status 1
+	expect_err '0000:09:00.0: no such PCI device'
+	# A device vfio-pci does not hold was never claimed: an error, and
+	# the held one given with it is not released either.
+	verb release 01:00.0 03:00.0
+	expect_status 1
+	expect_err '^vfiopt release: 0000:03:00.0 is not held by vfio-pci \(driver: e1000e\): there is nothing to release$'
+	expect_err 'nothing written'
+	expect_changed
+	# On vfio-pci: clear the override, unbind, probe.  Nothing rebinds a
+	# fake tree, so the link still says vfio-pci: that is reported.
+	strace -f -y -qq -s 64 -e trace=write -o "$T.strace" \
+		"$VFIOPT" release --sysroot "$T" 01:00.0 >"$T.out" 2>"$T.err"
+	status=$?
+	expect_status 1
+	expect_eq "stores" "$(writes)" "$(dev 0000:01:00.0 driver_override | cut -c3-) <- \\n
+sys/bus/pci/drivers/vfio-pci/unbind <- 0000:01:00.0
+sys/bus/pci/drivers_probe <- 0000:01:00.0"
+	expect_err 'vfio-pci took it again'
+	# Given back for real (the driver link moves, as the kernel's probe
+	# would move it): marked released in the record, by rename.
+	claimed_tree
+	ln -sfn ../../../../bus/pci/drivers/snd_hda_intel "$T/sys/bus/pci/devices/0000:01:00.1/driver"
+	echo vfio-pci >"$T/sys/bus/pci/devices/0000:01:00.1/driver_override"
+	snapshot >"$T.before"
+	verb release 0000:01:00.1
+	expect_status 0
+	expect_out '^0000:01:00.1: released, now on snd_hda_intel$'
+	expect_override 0000:01:00.1 ''
+	expect_record "0000:01:00.0 10de:1b80 id - claimed" "0000:01:00.1 10de:10f0 companion snd_hda_intel released"
+	expect_changed ./run/vfiopt/claimed "$(dev 0000:01:00.1 driver_override)"
+	# Kept off its driver with no driver (IOMMU off), and no record: released.
+	setup
+	echo vfio-pci >"$T/sys/bus/pci/devices/0000:01:00.0/driver_override"
+	verb release 0000:01:00.0
+	expect_status 0
+	expect_override 0000:01:00.0 ''
+	expect_out '^0000:01:00.0: released, no driver took it'
+	[ ! -e "$T/run/vfiopt/claimed" ] || tap_fail "release made a record"
+}
+
+test_help() {
+	local v
+	for v in claim setup list check status release; do
+		"$VFIOPT" "$v" --help >"$work/help" 2>&1
+		expect_eq "$v --help status" "$?" 0
+		grep -q "^Usage: vfiopt $v" "$work/help" || tap_fail "$v --help: $(head -n 1 "$work/help")"
+	done
+	"$VFIOPT" --help | grep -qE '^  release +give devices back' || tap_fail "--help lacks release"
+}
+
+run_test "list: grouped by IOMMU group, names from pci.ids, ids without" test_list
+run_test "list --json: one object per device, stable fields" test_list_json
+run_test "check: a good setup" test_check_ok_and_fixes
+run_test "check: each problem with its fix" test_check_failures
+run_test "check: the firmware framebuffer before Linux 6.0" test_check_framebuffer_old_kernel
+run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
+run_test "check: whether each selected device can be reset" test_check_reset
+run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
+run_test "check: an initramfs-tools image, its script and its rebuild" test_check_initramfs_tools
+run_test "check: systemd-boot's entries give the next boot's selection" test_check_boot_entries
+run_test "check: a host softdep that hides vfiopt's in the initramfs" test_check_softdeps
+run_test "status: the record next to the drivers now" test_status
+run_test "status --json, check --json: keys, findings, exit status" test_json
+run_test "release: checked first, then clear, unbind, probe" test_release
+run_test "--help for every verb" test_help
