@@ -6,31 +6,17 @@
 # asserts on that report.  Without the claim, bochs-drm and snd_hda_intel
 # take the stand-in GPU and its audio (scenario 3): the race is real.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+lib=$(dirname "$0")/../lib
+# shellcheck source=tests/lib/rig.sh
+. "$lib/rig.sh"
 # shellcheck source=tests/lib/kernels.sh
-. "$top/tests/lib/kernels.sh"
+. "$lib/kernels.sh"
 # shellcheck source=tests/lib/dracut.sh
-. "$top/tests/lib/dracut.sh"
+. "$lib/dracut.sh"
 # shellcheck source=tests/lib/boot.sh
-. "$top/tests/lib/boot.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-boot.XXXXXX")
+. "$lib/boot.sh"
+rig_open
 keep=${VFIOPT_BOOT_LOGS:-$top/tests/boot/logs}
-trap 'rm -rf "$work"' EXIT
-
-expect_dev() { # LOG ADDR DRIVER OVERRIDE
-	expect_eq "$2 driver" "$(dev_field "$1" "$2" driver)" "$3"
-	expect_eq "$2 driver_override" "$(dev_field "$1" "$2" override)" "$4"
-}
-
-expect_report() { # LOG EXTENDED-REGEX
-	report "$1" | grep -qE -- "$2" || tap_fail "the guest did not report /$2/"
-}
-
-expect_no_report() {
-	! report "$1" | grep -qE -- "$2" || tap_fail "the guest reported /$2/"
-}
 
 # boot NAME SERIES IMAGE CMDLINE [--no-iommu]: one boot of the stand-in
 # machine; its serial log is kept under $keep when the test fails.
@@ -181,24 +167,7 @@ images() {
 
 # Scenarios to run: all, or those named on the command line (ids, addrs,
 # none, disable, malformed, no_iommu, config, nested).
-wanted() {
-	[ ${#only[@]} = 0 ] && return 0
-	local w
-	for w in "${only[@]}"; do
-		[ "$w" = "$1" ] && return 0
-	done
-	return 1
-}
-only=("$@")
-
-# maybe NAME DESCRIPTION FUNCTION [ARGS...]: run_test, when NAME is wanted.
-maybe() {
-	local name=$1 description=$2
-	shift 2
-	if wanted "$name"; then
-		run_test "$description" "$@"
-	fi
-}
+RIG_ONLY=("$@")
 
 if ! boot_setup "$work" 2>"$work/setup.err"; then
 	echo "not ok - boot rig setup"
@@ -209,14 +178,14 @@ run_test "boot: initramfs images from Debian's dracut (6.1, 6.12; systemd, shell
 echo "# boot: accelerator $BOOT_ACCEL"
 for series in 6.1 6.12; do
 	for init in systemd shell; do
-		maybe ids "boot $series $init-based: vfiopt.ids= takes the GPU and its audio" \
+		rig_step ids "boot $series $init-based: vfiopt.ids= takes the GPU and its audio" \
 			scenario_ids "$series" "$init"
 	done
 done
-maybe addrs "boot: vfiopt.addrs= takes one of two identical NICs" scenario_addrs
-maybe none "boot: no vfiopt parameter, every host driver binds (the race is real)" scenario_none
-maybe disable "boot: vfiopt.disable=1 claims nothing" scenario_disable
-maybe malformed "boot: malformed entries are logged, the boot goes on" scenario_malformed
-maybe no_iommu "boot: IOMMU off, warned, the GPU kept from bochs-drm" scenario_no_iommu
-maybe config "boot: the selection from /etc/vfiopt.conf in the initramfs" scenario_config
-maybe nested "boot: a VM inside the test VM owns the claimed NIC (vfiopt boot)" scenario_nested
+rig_step addrs "boot: vfiopt.addrs= takes one of two identical NICs" scenario_addrs
+rig_step none "boot: no vfiopt parameter, every host driver binds (the race is real)" scenario_none
+rig_step disable "boot: vfiopt.disable=1 claims nothing" scenario_disable
+rig_step malformed "boot: malformed entries are logged, the boot goes on" scenario_malformed
+rig_step no_iommu "boot: IOMMU off, warned, the GPU kept from bochs-drm" scenario_no_iommu
+rig_step config "boot: the selection from /etc/vfiopt.conf in the initramfs" scenario_config
+rig_step nested "boot: a VM inside the test VM owns the claimed NIC (vfiopt boot)" scenario_nested

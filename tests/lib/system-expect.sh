@@ -6,6 +6,22 @@
 
 # shellcheck disable=SC2034,SC2154 # the suites use these; they set logs
 
+# What differs between the generators: the package whose trigger
+# rebuilds the images, the file setup writes for it (if any), the file in
+# the image that runs the claim.
+case $SYSTEM_GENERATOR in
+dracut)
+	GEN_TRIGGER=dracut
+	GEN_FILE=/etc/dracut.conf.d/vfiopt.conf
+	GEN_CLAIM=usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	;;
+initramfs-tools)
+	GEN_TRIGGER=initramfs-tools
+	GEN_FILE=
+	GEN_CLAIM=scripts/init-top/claim_vfiopt
+	;;
+esac
+
 # The stand-in hardware of _system_qemu.
 GPU=0000:00:06.0
 GPU_AUDIO=0000:00:06.1
@@ -42,19 +58,6 @@ expect_no_out() {
 		tap_fail "the guest's $2 printed /$3/: $(out "$1" "$2" | grep -E -- "$3")"
 }
 
-expect_report() { # LOG EXTENDED-REGEX
-	report "$1" | grep -qE -- "$2" || tap_fail "the guest did not report /$2/"
-}
-
-expect_no_report() {
-	! report "$1" | grep -qE -- "$2" || tap_fail "the guest reported /$2/: $(report "$1" | grep -E -- "$2")"
-}
-
-expect_dev() { # LOG ADDR DRIVER OVERRIDE [TAG]
-	expect_eq "$2 driver" "$(dev_field "$1" "$2" driver "${5:-}")" "$3"
-	expect_eq "$2 driver_override" "$(dev_field "$1" "$2" override "${5:-}")" "$4"
-}
-
 # The NICs nobody selected keep their drivers.
 expect_nics_untouched() { # LOG [EXCEPT-ADDR]
 	local nic driver
@@ -64,6 +67,35 @@ expect_nics_untouched() { # LOG [EXCEPT-ADDR]
 		[ "$nic" = "$NIC3" ] && driver=e1000e
 		expect_dev "$1" "$nic" "$driver" '(null)'
 	done
+}
+
+# Every device on its host driver, none overridden: a stock boot, or one
+# after the undo.
+expect_host_drivers() { # LOG
+	expect_dev "$1" "$GPU" bochs-drm '(null)'
+	expect_dev "$1" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_nics_untouched "$1"
+}
+
+# expect_image LOG TAG: the image the guest listed under TAG holds the
+# claim: the claim-only helper (and not the host tool), the file that runs
+# it, vfio-pci and the softdeps.
+expect_image() {
+	expect_rc "$1" "list-initrd-$2" 0
+	expect_report "$1" "^INITRD $2 usr/sbin/vfiopt-claim\$"
+	expect_no_report "$1" "^INITRD $2 usr/sbin/vfiopt\$"
+	expect_report "$1" "^INITRD $2 $GEN_CLAIM\$"
+	expect_report "$1" "^INITRD $2 .*/vfio-pci\\.ko(\\.[a-z]+)?\$"
+	expect_report "$1" "^INITRD $2 etc/modprobe.d/vfiopt.conf\$"
+}
+
+# After setup --undo --apply and a reboot: no vfiopt word on the command
+# line, the host drivers back, nothing of vfiopt in the next image.
+expect_undone() { # LOG
+	expect_no_report "$1" '^CMDLINE .*vfiopt'
+	expect_host_drivers "$1"
+	expect_rc "$1" list-initrd-undone 0
+	expect_no_report "$1" '^INITRD undone .*vfiopt'
 }
 
 # The VGA and its audio on vfio-pci by the claim, and neither host driver

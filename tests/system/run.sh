@@ -14,46 +14,10 @@
 # said); stop after the test named LAST (image, stock, refusals, setup,
 # claimed, release, addrs, rescue, undone, purge).
 set -u
-export SYSTEM_LOADER=grub
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
-# shellcheck source=tests/lib/report.sh
-. "$top/tests/lib/report.sh"
-# shellcheck source=tests/lib/system.sh
-. "$top/tests/lib/system.sh"
-# shellcheck source=tests/lib/system-expect.sh
-. "$top/tests/lib/system-expect.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
-logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs/$SYSTEM_GENERATOR}
-last=${1:-purge}
-trap 'rm -rf "$work"' EXIT
-rm -rf "$logs"
-mkdir -p "$logs" || exit 1
-
-if ! system_deb "$work/deb.log"; then
-	echo "not ok - make deb failed"
-	tail -n 20 "$work/deb.log" | sed 's/^/#   /'
-	exit 1
-fi
-
-# What differs between the generators: the package whose trigger
-# rebuilds the images, the file setup writes for it (if any), the file in
-# the image that runs the claim, and the checks of the image setup made.
-case $SYSTEM_GENERATOR in
-dracut)
-	GEN_TRIGGER=dracut
-	GEN_FILE=/etc/dracut.conf.d/vfiopt.conf
-	GEN_CLAIM=usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
-	;;
-initramfs-tools)
-	GEN_TRIGGER=initramfs-tools
-	GEN_FILE=
-	GEN_CLAIM=scripts/init-top/claim_vfiopt
-	;;
-esac
-
-DISK=$work/system.qcow2
+export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
+# shellcheck source=tests/lib/system-suite.sh
+. "$(dirname "$0")/../lib/system-suite.sh"
+system_suite_open purge "$@"
 
 # 1. Stock: vfiopt installed from its .deb with apt, not set up yet.
 test_stock() {
@@ -63,9 +27,7 @@ test_stock() {
 	# a setup, vfiopt stays out of them.
 	expect_out "$LOG" install '^Setting up vfiopt '
 	expect_out "$LOG" install "^Processing triggers for $GEN_TRIGGER"
-	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
-	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
-	expect_nics_untouched "$LOG"
+	expect_host_drivers "$LOG"
 	# bochs-drm did bind it, and said so, and snd_hda_intel made a sound
 	# card of the audio function: the race the claim must win is real.
 	expect_report "$LOG" "^KLOG .*bochs-drm.*$GPU"
@@ -92,16 +54,6 @@ test_refusals() {
 	expect_out "$LOG" nogenerator '^vfiopt setup: nothing written$'
 	expect_same_files "refused setups" "$LOG" before "$LOG" refused
 	point_at_logs_on_failure
-}
-
-# expect_image LOG TAG: the image the guest listed under TAG holds the claim.
-expect_image() {
-	expect_rc "$1" "list-initrd-$2" 0
-	expect_report "$1" "^INITRD $2 usr/sbin/vfiopt-claim\$"
-	expect_no_report "$1" "^INITRD $2 usr/sbin/vfiopt\$"
-	expect_report "$1" "^INITRD $2 $GEN_CLAIM\$"
-	expect_report "$1" "^INITRD $2 .*/vfio-pci\\.ko(\\.[a-z]+)?\$"
-	expect_report "$1" "^INITRD $2 etc/modprobe.d/vfiopt.conf\$"
 }
 
 # The image setup had the system make is host-only (dracut's hostonly=yes,
@@ -259,15 +211,10 @@ test_undone() {
 	[ -z "$GEN_FILE" ] || expect_out "$LOG" undo "^removed $GEN_FILE\$"
 	expect_out "$LOG" undo '^Done: reboot to give the devices back to their drivers.$'
 	boot undone undone || return
-	expect_no_report "$LOG" '^CMDLINE .*vfiopt'
-	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
-	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
-	expect_nics_untouched "$LOG"
+	expect_undone "$LOG"
 	[ -n "$(tagged "$LOG" GRUB)" ] || tap_fail "the guest listed no linux line of grub.cfg"
 	expect_no_report "$LOG" '^GRUB .*vfiopt'
 	expect_report "$LOG" '^GRUB-VFIOPT 0$'
-	expect_rc "$LOG" list-initrd-undone 0
-	expect_no_report "$LOG" '^INITRD undone .*vfiopt'
 	# What update-grub and the generator regenerate aside, not a byte of /etc or
 	# /boot differs from before the first setup.
 	expect_same_files "setup and its undo" "$logs/stock.log" before "$LOG" undone \
@@ -297,19 +244,13 @@ test_purge() {
 	point_at_logs_on_failure
 }
 
-# step NAME DESCRIPTION: run test_NAME, and stop after it when it is LAST.
-step() {
-	run_test "system ($SYSTEM_GENERATOR): $2" "test_$1"
-	[ "$1" = "$last" ] && exit 0
-}
-
-step image "a Debian 12 system from Debian's archive, GRUB installed by its first boot"
-step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
-step refusals "setup refuses no match and no initramfs generator, and writes nothing"
-step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
-step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
-step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
-step addrs "setup --addrs: exactly the second of two identical e1000"
-step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
-step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
-step purge "apt-get remove --purge: nothing of vfiopt left, setup's files and grub.cfg's words included"
+system_step image "a Debian 12 system from Debian's archive, GRUB installed by its first boot"
+system_step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
+system_step refusals "setup refuses no match and no initramfs generator, and writes nothing"
+system_step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
+system_step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
+system_step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
+system_step addrs "setup --addrs: exactly the second of two identical e1000"
+system_step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
+system_step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
+system_step purge "apt-get remove --purge: nothing of vfiopt left, setup's files and grub.cfg's words included"

@@ -12,29 +12,9 @@
 # (image, stock, setup, claimed, undone).
 set -u
 export SYSTEM_GENERATOR=initramfs-tools SYSTEM_LOADER=systemd-boot
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
-# shellcheck source=tests/lib/report.sh
-. "$top/tests/lib/report.sh"
-# shellcheck source=tests/lib/system.sh
-. "$top/tests/lib/system.sh"
-# shellcheck source=tests/lib/system-expect.sh
-. "$top/tests/lib/system-expect.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-system.XXXXXX")
-logs=${VFIOPT_SYSTEM_LOGS:-$top/tests/system/logs/$SYSTEM_GENERATOR-$SYSTEM_LOADER}
-last=${1:-undone}
-trap 'rm -rf "$work"' EXIT
-rm -rf "$logs"
-mkdir -p "$logs" || exit 1
-
-if ! system_deb "$work/deb.log"; then
-	echo "not ok - make deb failed"
-	tail -n 20 "$work/deb.log" | sed 's/^/#   /'
-	exit 1
-fi
-
-DISK=$work/system.qcow2
+# shellcheck source=tests/lib/system-suite.sh
+. "$(dirname "$0")/../lib/system-suite.sh"
+system_suite_open undone "$@"
 
 # Every entry's options carry WORDS-REGEX, and there is at least one.
 expect_entries() { # LOG TAG EXTENDED-REGEX
@@ -61,8 +41,7 @@ test_stock() {
 	boot stock uefi_stock || return
 	expect_systemd_boot "$LOG"
 	expect_rc "$LOG" install 0
-	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
-	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
+	expect_host_drivers "$LOG"
 	expect_report "$LOG" '^KLOG fb0: EFI VGA frame buffer device$'
 	expect_report "$LOG" "^KLOG bochs-drm $GPU: vgaarb: deactivate vga console\$"
 	expect_report "$LOG" '^FB 0 bochs-drmdrmfb$'
@@ -88,10 +67,7 @@ test_setup() {
 	expect_entries "$LOG" setup ' console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32} iommu=pt vfiopt\.ids=1234:1111$'
 	expect_no_report "$LOG" '^ENTRY setup .*(initrd=|BOOT_IMAGE=|intel_iommu|efifb|initcall_blacklist)'
 	expect_report "$LOG" '^KCMDLINE setup root=UUID=[^ ]+ ro console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32} iommu=pt vfiopt\.ids=1234:1111$'
-	expect_rc "$LOG" list-initrd-setup 0
-	expect_report "$LOG" '^INITRD setup usr/sbin/vfiopt-claim$'
-	expect_no_report "$LOG" '^INITRD setup usr/sbin/vfiopt$'
-	expect_report "$LOG" '^INITRD setup scripts/init-top/claim_vfiopt$'
+	expect_image "$LOG" setup
 	expect_out "$LOG" check-after '^ok    initramfs-tools builds the initramfs; vfiopt.s part is installed'
 	expect_no_out "$LOG" check-after '^fail'
 	point_at_logs_on_failure
@@ -131,29 +107,18 @@ test_undone() {
 	expect_no_report "$LOG" '^(ENTRY|KCMDLINE) undo .*vfiopt'
 	boot undone uefi_undone || return
 	expect_systemd_boot "$LOG"
-	expect_no_report "$LOG" '^CMDLINE .*vfiopt'
-	expect_dev "$LOG" "$GPU" bochs-drm '(null)'
-	expect_dev "$LOG" "$GPU_AUDIO" snd_hda_intel '(null)'
-	expect_nics_untouched "$LOG"
+	expect_undone "$LOG"
 	expect_no_report "$LOG" '^(ENTRY|KCMDLINE) undone .*(vfiopt|iommu=pt)'
 	# What stays of /etc/kernel/cmdline is what kernel-install took before.
 	expect_eq "/etc/kernel/cmdline after the undo" "$(tagged "$LOG" KCMDLINE undone)" \
 		"$(tagged "$logs/stock.log" CMDLINE | sed 's/^initrd=[^ ]* //')"
-	expect_rc "$LOG" list-initrd-undone 0
-	expect_no_report "$LOG" '^INITRD undone .*vfiopt'
 	expect_same_files "setup and its undo" "$logs/stock.log" before "$LOG" undone \
 		'^SUM +[0-9a-f]{64} /boot/initrd\.img-|^SUM +[0-9a-f]{64} /etc/kernel/cmdline$'
 	point_at_logs_on_failure
 }
 
-# step NAME DESCRIPTION: run test_NAME, and stop after it when it is LAST.
-step() {
-	run_test "system (UEFI, systemd-boot): $2" "test_$1"
-	[ "$1" = "$last" ] && exit 0
-}
-
-step image "a Debian 12 UEFI system from Debian's archive, systemd-boot installed by its first boot"
-step stock "stock boot through systemd-boot: efifb, then bochs-drm holds the VGA"
-step setup "setup --apply: /etc/kernel/cmdline from this boot's, kernel-install remakes every entry"
-step claimed "reboot through systemd-boot: VGA and audio on vfio-pci, efifb taken down by vfio-pci"
-step undone "setup --undo --apply, reboot: host drivers back, entries and /etc and /boot as before"
+system_step image "a Debian 12 UEFI system from Debian's archive, systemd-boot installed by its first boot"
+system_step stock "stock boot through systemd-boot: efifb, then bochs-drm holds the VGA"
+system_step setup "setup --apply: /etc/kernel/cmdline from this boot's, kernel-install remakes every entry"
+system_step claimed "reboot through systemd-boot: VGA and audio on vfio-pci, efifb taken down by vfio-pci"
+system_step undone "setup --undo --apply, reboot: host drivers back, entries and /etc and /boot as before"
