@@ -14,11 +14,12 @@
 #   installed sys.  mmdebstrap fdisk (sfdisk); for the UEFI one, ovmf (the
 #                   firmware) and dosfstools (mkfs.fat for its ESP)
 #   packages        debhelper dpkg-dev lintian rpm rpmlint
+#   bench           zstd (the images compressed as the generators do it)
 set -u
 PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio initramfs-tools-core
 	dracut-core systemd udev kmod binutils ca-certificates
 	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk ovmf dosfstools
-	debhelper dpkg-dev lintian rpm rpmlint"
+	debhelper dpkg-dev lintian rpm rpmlint zstd"
 
 missing() {
 	local p

@@ -14,6 +14,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/kernels.sh"
 # shellcheck source=tests/lib/dracut.sh
 . "$top/tests/lib/dracut.sh"
+# shellcheck source=tests/lib/initramfs-tools.sh
+. "$top/tests/lib/initramfs-tools.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-initramfs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -156,50 +158,8 @@ check_first_softdep_wins() {
 }
 
 # initramfs-tools, generic (MODULES=most, as Debian ships it), with
-# Debian's 6.1 kernel, on this machine: mkinitramfs takes its modules from
-# /lib/modules/VERSION only (and its config from /boot), so the kernel's
-# are bind-mounted there in a mount namespace of its own (the directory
-# made, and removed, if this machine has none).  The hook and the script come from a configuration
-# directory (-d), the helper from this tree; the hook decides from a GRUB
-# snippet, under a tmpfs over /etc/default in the same namespace.  (The
-# installed-system test builds and boots MODULES=dep images.)
-# itools_build MODULES WANTED IMAGE: mkinitramfs for the 6.1 kernel with
-# MODULES= as given, and a GRUB snippet selecting a device when WANTED is
-# yes.  The kernel must have been fetched.
-itools_build() {
-	local conf=$work/itools made='' rc snippet=:
-	rm -rf "$conf"
-	mkdir -p "$conf/bin"
-	cp -a /etc/initramfs-tools/. "$conf/"
-	sed -i -e "s/^MODULES=.*/MODULES=$1/" -e 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
-	install -D -m 0755 "$top/vfiopt-claim" "$conf/bin/vfiopt-claim"
-	mkdir -p "$conf/hooks" "$conf/scripts/init-top"
-	sed -e "s|@LIBEXECDIR@|$conf/bin|" -e "s|@DATADIR@|$top/conf|" \
-		"$top/initramfs-tools/hooks/vfiopt" >"$conf/hooks/vfiopt"
-	install -m 0755 "$top/initramfs-tools/scripts/init-top/claim_vfiopt" "$conf/scripts/init-top/"
-	chmod 0755 "$conf/hooks/vfiopt"
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	[ "$2" = yes ] &&
-		snippet='echo "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX vfiopt.ids=1234:1111\"" >/etc/default/grub.d/vfiopt.cfg'
-	[ -d /lib/modules ] || { mkdir /lib/modules && made=yes; }
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare -m sh -c 'set -e
-		mkdir -p "/lib/modules/$1" 2>/dev/null || mount -t tmpfs none /lib/modules
-		mkdir -p "/lib/modules/$1"
-		mount --bind "$2/lib/modules/$1" "/lib/modules/$1"
-		mount --bind "$2/boot" /boot
-		mount -t tmpfs none /etc/default
-		mkdir /etc/default/grub.d
-		eval "$5"
-		mkinitramfs -d "$3" -o "$4" "$1"' sh "$KERNEL_VERSION" "$KERNEL_ROOT" "$conf" "$3" \
-		"$snippet" >"$work/mkinitramfs.log" 2>&1
-	rc=$?
-	# Only the empty directory made above, and only if it is still empty.
-	[ -n "$made" ] && rmdir /lib/modules/"$KERNEL_VERSION" /lib/modules 2>/dev/null
-	[ "$rc" = 0 ] || tap_fail "mkinitramfs failed:" "$(tail -n 20 "$work/mkinitramfs.log")"
-	return "$rc"
-}
-
+# Debian's 6.1 kernel, on this machine (tests/lib/initramfs-tools.sh).
+# (The installed-system test builds and boots MODULES=dep images.)
 check_initramfs_tools() {
 	local img=$work/itools.img
 	if ! kernel_fetch 6.1 2>"$work/fetch.err"; then
@@ -207,11 +167,17 @@ check_initramfs_tools() {
 		return
 	fi
 	# Nothing selected: nothing of vfiopt in the image, its script included.
-	itools_build list no "$work/itools-none.img" || return
+	itools_build list no "$work/itools-none.img" || {
+		tap_fail "mkinitramfs failed:" "$(tail -n 20 "$work/itools-none.img.log")"
+		return
+	}
 	lsinitramfs "$work/itools-none.img" >"$work/itools.list"
 	! grep -q vfiopt "$work/itools.list" ||
 		tap_fail "vfiopt in an image that claims nothing:" "$(grep vfiopt "$work/itools.list")"
-	itools_build most yes "$img" || return
+	itools_build most yes "$img" || {
+		tap_fail "mkinitramfs failed:" "$(tail -n 20 "$img.log")"
+		return
+	}
 	lsinitramfs "$img" >"$work/itools.list"
 	expect_in "$work/itools.list" usr/sbin/vfiopt-claim
 	expect_not_in "$work/itools.list" usr/sbin/vfiopt
