@@ -144,6 +144,7 @@ install: vfiopt vfiopt-claim
 	sed 's/@VERSION@/$(VERSION)/' docs/vfiopt.8 >$(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vfiopt.8
 	ln -sf vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8
+	ln -sf vfiopt.8 $(DESTDIR)$(MANDIR)/man8/vfiopt-claim.8
 	install -d $(DESTDIR)$(DRACUTMODULE)
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' dracut-module/module-setup.sh \
 		>$(DESTDIR)$(DRACUTMODULE)/module-setup.sh
@@ -171,7 +172,8 @@ uninstall:
 	fi
 	rm -f $(DESTDIR)$(SBINDIR)/vfiopt $(DESTDIR)$(SBINDIR)/passthrough_boot.sh
 	rm -f $(DESTDIR)$(LIBEXECDIR)/vfiopt-claim
-	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8
+	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8 \
+		$(DESTDIR)$(MANDIR)/man8/vfiopt-claim.8
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
 		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
