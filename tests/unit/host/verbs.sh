@@ -525,6 +525,21 @@ test_help() {
 	"$VFIOPT" --help | grep -qE '^  release +give devices back' || tap_fail "--help lacks release"
 }
 
+# Installed under the helper's name (dracut's vfiopt_helper=/usr/sbin/vfiopt
+# copies it into the image as vfiopt-claim), the host tool runs the claim.
+test_as_helper() {
+	setup
+	ln -s "$VFIOPT" "$work/vfiopt-claim"
+	"$work/vfiopt-claim" --sysroot "$T" --dry-run --cmdline "vfiopt.ids=10de:1b80" \
+		>"$T.out" 2>"$T.err"
+	expect_eq "exit status" "$?" 0
+	grep -qx "would write vfio-pci to $T/sys/bus/pci/devices/0000:01:00.0/driver_override" "$T.out" ||
+		tap_fail "no dry-run claim of 01:00.0:" "$(cat "$T.out" "$T.err")"
+	"$work/vfiopt-claim" --help | grep -q '^Usage: vfiopt-claim ' || tap_fail "--help is not the helper's"
+	rm -f "$work/vfiopt-claim"
+	expect_changed
+}
+
 run_test "list: grouped by IOMMU group, names from pci.ids, ids without" test_list
 run_test "list --json: one object per device, stable fields" test_list_json
 run_test "check: a good setup" test_check_ok_and_fixes
@@ -540,3 +555,4 @@ run_test "status: the record next to the drivers now" test_status
 run_test "status --json, check --json: keys, findings, exit status" test_json
 run_test "release: checked first, then clear, unbind, probe" test_release
 run_test "--help for every verb" test_help
+run_test "called vfiopt-claim, the host tool runs the claim" test_as_helper
