@@ -151,8 +151,10 @@ install: vfiopt vfiopt-claim
 	chmod 0755 $(DESTDIR)$(DRACUTMODULE)/module-setup.sh
 	install -m 0755 dracut-module/vfiopt-claim.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh
 	install -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
+	install -m 0644 initramfs-common/vfiopt-softdeps $(DESTDIR)$(DRACUTMODULE)/vfiopt-softdeps
 	install -D -m 0644 conf/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg
 	install -D -m 0644 conf/modprobe.d/vfiopt.conf $(DESTDIR)$(DATADIR)/modprobe.d/vfiopt.conf
+	install -m 0644 initramfs-common/vfiopt-softdeps $(DESTDIR)$(DATADIR)/vfiopt-softdeps
 	install -d $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top
 	sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|' -e 's|@DATADIR@|$(DATADIR)|' initramfs-tools/hooks/vfiopt \
 		>$(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt
@@ -175,11 +177,12 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man8/vfiopt.8 $(DESTDIR)$(MANDIR)/man8/passthrough_boot.sh.8 \
 		$(DESTDIR)$(MANDIR)/man8/vfiopt-claim.8
 	rm -f $(DESTDIR)$(DRACUTMODULE)/module-setup.sh $(DESTDIR)$(DRACUTMODULE)/vfiopt-claim.sh \
-		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf
+		$(DESTDIR)$(DRACUTMODULE)/vfiopt-modprobe.conf $(DESTDIR)$(DRACUTMODULE)/vfiopt-softdeps
 	-rmdir $(DESTDIR)$(DRACUTMODULE)
 	rm -f $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiopt \
 		$(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/claim_vfiopt
-	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/modprobe.d/vfiopt.conf
+	rm -f $(DESTDIR)$(DATADIR)/grub.d/vfiopt.cfg $(DESTDIR)$(DATADIR)/modprobe.d/vfiopt.conf \
+		$(DESTDIR)$(DATADIR)/vfiopt-softdeps
 	-rmdir $(DESTDIR)$(DATADIR)/grub.d $(DESTDIR)$(DATADIR)/modprobe.d $(DESTDIR)$(DATADIR)
 	if grep -qs '^# vfiopt: load vfio-pci before' $(DESTDIR)/lib/modprobe.d/vfiopt.conf; then \
 		rm -f $(DESTDIR)/lib/modprobe.d/vfiopt.conf; \

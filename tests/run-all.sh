@@ -106,7 +106,7 @@ install_roundtrip() {
 	local dest
 	dest=$(mktemp -d)
 	make -s install DESTDIR="$dest" PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d &&
-		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/libexec/vfiopt-claim ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/initramfs-tools/hooks/vfiopt ./usr/share/initramfs-tools/scripts/init-top/claim_vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg ./usr/share/vfiopt/modprobe.d/vfiopt.conf " ] &&
+		[ "$(cd "$dest" && find . -type f | sort | tr '\n' ' ')" = "./usr/lib/dracut/modules.d/90vfiopt/module-setup.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-claim.sh ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-modprobe.conf ./usr/lib/dracut/modules.d/90vfiopt/vfiopt-softdeps ./usr/libexec/vfiopt-claim ./usr/sbin/passthrough_boot.sh ./usr/sbin/vfiopt ./usr/share/initramfs-tools/hooks/vfiopt ./usr/share/initramfs-tools/scripts/init-top/claim_vfiopt ./usr/share/man/man8/vfiopt.8 ./usr/share/vfiopt/grub.d/vfiopt.cfg ./usr/share/vfiopt/modprobe.d/vfiopt.conf ./usr/share/vfiopt/vfiopt-softdeps " ] &&
 		cmp -s "$VFIOPT" "$dest/usr/sbin/vfiopt" &&
 		cmp -s "$HELPER" "$dest/usr/libexec/vfiopt-claim" &&
 		grep -qx '_vfiopt_default_helper="/usr/libexec/vfiopt-claim"' \

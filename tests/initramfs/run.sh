@@ -39,6 +39,24 @@ expect_same_file() { # IMAGE PATH-IN-IMAGE FILE
 	cmp -s "$work/extracted" "$3" || tap_fail "$2 in the image differs from $3"
 }
 
+# expect_softdeps FILE KERNEL-MODULES-DIR: FILE (the image's
+# /etc/modprobe.d/vfiopt.conf) is vfiopt's by-name list followed by a
+# softdep for each of this kernel's drivers that race for a GPU or its
+# audio.  Judged apart from vfiopt-softdeps: every module with a PCI alias
+# of the display class or of HDA audio, and the drivers every machine
+# has, have a line.
+expect_softdeps() {
+	local file=$1 kdir=$2 m missing=''
+	head -n "$(wc -l <"$top/conf/modprobe.d/vfiopt.conf")" "$file" |
+		cmp -s - "$top/conf/modprobe.d/vfiopt.conf" ||
+		tap_fail "the image's softdeps do not start with vfiopt's list"
+	for m in $(awk '$1 == "alias" && $2 ~ /^pci:.*(bc03|bc04sc03)/ { gsub(/-/, "_", $3); print $3 }' \
+		"$kdir/modules.alias" | sort -u) amdgpu radeon nouveau i915 bochs ast snd_hda_intel; do
+		grep -qx "softdep $m pre: vfio-pci" "$file" || missing="$missing $m"
+	done
+	[ -z "$missing" ] || tap_fail "no softdep in the image for:$missing"
+}
+
 # check_image SERIES MODE INIT
 check_image() {
 	local series=$1 mode=$2 init=$3 img list opts=() m
@@ -78,7 +96,8 @@ check_image() {
 	expect_in "$list" "$HOOK"
 	expect_same_file "$img" "$HOOK" "$top/dracut-module/vfiopt-claim.sh"
 	expect_in "$list" etc/modprobe.d/vfiopt.conf
-	expect_same_file "$img" etc/modprobe.d/vfiopt.conf "$top/conf/modprobe.d/vfiopt.conf"
+	lsinitrd -f etc/modprobe.d/vfiopt.conf "$img" >"$work/softdeps" 2>/dev/null
+	expect_softdeps "$work/softdeps" "$KERNEL_ROOT/lib/modules/$KERNEL_VERSION"
 	expect_in "$list" '(usr/)?s?bin/modprobe'
 
 	local kmod
@@ -106,6 +125,57 @@ check_image() {
 		lsinitrd -f init "$img" 2>/dev/null | grep -q '^source_hook pre-udev' ||
 			tap_fail "the shell init does not source the pre-udev hooks"
 	fi
+}
+
+# vfiopt-softdeps on a kernel's module lists made up for it: the PCI
+# drivers under drivers/gpu and drivers/video (nova-core's among them, and
+# one that matches by vendor and device only), and those with a display
+# or HDA class alias, each once, but not what the by-name list has, nor a
+# virtio driver or another PCI driver.  Without the lists: the names only,
+# and a failure.
+check_softdeps_tool() {
+	local k=$work/fake-kernel out
+	mkdir -p "$k"
+	cat >"$k/modules.dep" <<-'EOF2'
+		kernel/drivers/gpu/nova-core/nova_core.ko.xz:
+		kernel/drivers/gpu/drm/nova/nova.ko.xz: kernel/drivers/gpu/nova-core/nova_core.ko.xz
+		kernel/drivers/gpu/drm/radeon/radeon.ko.xz:
+		kernel/drivers/gpu/drm/virtio/virtio-gpu.ko.xz:
+		kernel/drivers/gpu/drm/i915/i915.ko.xz:
+		kernel/drivers/video/fbdev/s3fb.ko.xz:
+		kernel/sound/pci/hda/snd-hda-intel.ko.xz:
+		kernel/sound/pci/snd-maestro3.ko.xz:
+		kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz:
+		kernel/drivers/misc/some-vga-thing.ko.xz:
+	EOF2
+	cat >"$k/modules.alias" <<-'EOF2'
+		alias pci:v000010DEd*sv*sd*bc03sc00i00* nova_core
+		alias auxiliary:nova_core.nova-drm nova
+		alias pci:v00001002d00005159sv*sd*bc*sc*i* radeon
+		alias virtio:d00000010v* virtio_gpu
+		alias pci:v00008086d00003E90sv*sd*bc03sc*i* i915
+		alias pci:v00005333d00008810sv*sd*bc*sc*i* s3fb
+		alias pci:v*d*sv*sd*bc04sc03i00* snd_hda_intel
+		alias pci:v000010DEd00000BE4sv*sd*bc04sc03i00* snd_hda_intel
+		alias pci:v0000125Dd00001988sv*sd*bc*sc*i* snd_maestro3
+		alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e
+		alias pci:v0000ABCDd*sv*sd*bc03sc00i* some_vga_thing
+	EOF2
+	out=$(sh "$top/initramfs-common/vfiopt-softdeps" "$k" "$top/conf/modprobe.d/vfiopt.conf") ||
+		tap_fail "vfiopt-softdeps failed"
+	expect_eq "the lines after the by-name list" \
+		"$(printf '%s\n' "$out" | sed -n '/^# From this kernel/,$p')" \
+		"$(printf '%s\n' "# From this kernel's modules.alias and modules.dep (vfiopt-softdeps):" \
+			"softdep s3fb pre: vfio-pci" "softdep some_vga_thing pre: vfio-pci")"
+	printf '%s\n' "$out" | head -n "$(wc -l <"$top/conf/modprobe.d/vfiopt.conf")" |
+		cmp -s - "$top/conf/modprobe.d/vfiopt.conf" || tap_fail "the by-name list does not come first"
+	out=$(sh "$top/initramfs-common/vfiopt-softdeps" "$k") || tap_fail "vfiopt-softdeps failed"
+	expect_eq "with no by-name list" "$(printf '%s\n' "$out" | awk '$1 == "softdep" { print $2 }' | tr '\n' ' ')" \
+		"i915 nova_core radeon s3fb snd_hda_intel some_vga_thing "
+	rm "$k/modules.alias"
+	out=$(sh "$top/initramfs-common/vfiopt-softdeps" "$k" "$top/conf/modprobe.d/vfiopt.conf" 2>/dev/null) &&
+		tap_fail "no failure without modules.alias"
+	expect_eq "without modules.alias" "$out" "$(cat "$top/conf/modprobe.d/vfiopt.conf")"
 }
 
 # Without the dracut.conf.d snippet and without a configuration, the module
@@ -190,8 +260,8 @@ check_initramfs_tools() {
 	unmkinitramfs "$img" "$work/itools.x"
 	cmp -s "$work/itools.x/usr/sbin/vfiopt-claim" "$top/vfiopt-claim" ||
 		tap_fail "the helper in the image is not this one"
-	cmp -s "$work/itools.x/etc/modprobe.d/vfiopt.conf" "$top/conf/modprobe.d/vfiopt.conf" ||
-		tap_fail "the softdeps in the image are not ours"
+	expect_softdeps "$work/itools.x/etc/modprobe.d/vfiopt.conf" \
+		"$KERNEL_ROOT/lib/modules/$KERNEL_VERSION"
 	# init runs init-top's scripts in the order of ORDER: ours before udev's.
 	sed -n 's|^/scripts/init-top/\([^ ]*\) .*|\1|p' "$work/itools.x/scripts/init-top/ORDER" \
 		>"$work/itools.order"
@@ -214,6 +284,7 @@ for series in 6.1 6.12; do
 		done
 	done
 done
+run_test "vfiopt-softdeps: a kernel's GPU and HDA drivers, from its module lists" check_softdeps_tool
 run_test "dracut: opt-in, and /etc/vfiopt.conf baked in" check_opt_in
 run_test "kmod: the first softdep for a driver wins, ours included" check_first_softdep_wins
 run_test "initramfs-tools image, kernel 6.1, MODULES=most: the claim runs before udev" check_initramfs_tools

@@ -28,7 +28,10 @@ itools_build() {
 		"$conf/initramfs.conf"
 	install -D -m 0755 "$_itools_top/vfiopt-claim" "$conf/bin/vfiopt-claim"
 	mkdir -p "$conf/hooks" "$conf/scripts/init-top"
-	sed -e "s|@LIBEXECDIR@|$conf/bin|" -e "s|@DATADIR@|$_itools_top/conf|" \
+	mkdir -p "$conf/data/modprobe.d"
+	cp "$_itools_top/conf/modprobe.d/vfiopt.conf" "$conf/data/modprobe.d/"
+	cp "$_itools_top/initramfs-common/vfiopt-softdeps" "$conf/data/"
+	sed -e "s|@LIBEXECDIR@|$conf/bin|" -e "s|@DATADIR@|$conf/data|" \
 		"$_itools_top/initramfs-tools/hooks/vfiopt" >"$conf/hooks/vfiopt"
 	install -m 0755 "$_itools_top/initramfs-tools/scripts/init-top/claim_vfiopt" \
 		"$conf/scripts/init-top/"

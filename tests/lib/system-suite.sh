@@ -17,13 +17,17 @@ _system_suite_lib=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=tests/lib/system-expect.sh
 . "$_system_suite_lib/system-expect.sh"
 
-# The logs' folder and the tests' label: the generator, and the boot
-# loader when it is not GRUB.
+# The logs' folder and the tests' label: the generator, the boot loader
+# when it is not GRUB, the release when it is not Debian 12.
 SYSTEM_NAME=$SYSTEM_GENERATOR
 SYSTEM_LABEL=$SYSTEM_GENERATOR
 if [ "$SYSTEM_LOADER" != grub ]; then
 	SYSTEM_NAME=$SYSTEM_GENERATOR-$SYSTEM_LOADER
 	SYSTEM_LABEL="UEFI, $SYSTEM_LOADER"
+fi
+if [ "$SYSTEM_SUITE" != bookworm ]; then
+	SYSTEM_NAME=$SYSTEM_SUITE-$SYSTEM_NAME
+	SYSTEM_LABEL="$SYSTEM_RELEASE, $SYSTEM_LABEL"
 fi
 
 system_suite_open() {

@@ -1,9 +1,13 @@
 # shellcheck shell=bash
-# The installed-system rig: a real Debian 12 system built from Debian's
+# The installed-system rig: a real Debian system built from Debian's
 # archive with mmdebstrap (Debian's kernel, systemd, an initramfs generator,
 # a boot loader), on a raw disk, that installed its own boot loader on a
 # first boot and is then booted only through it, under QEMU, on the
 # stand-in hardware of the boot rig.  Sourced, never run.
+#
+# SYSTEM_SUITE chooses the release: bookworm (Debian 12, the default) or
+# trixie (Debian 13, stable since 2025-08).  SYSTEM_RELEASE names it, and
+# SYSTEM_KERNEL is a regex of its kernel's release (6.1 or 6.12).
 #
 # SYSTEM_LOADER chooses the boot loader and the firmware:
 #   grub          GRUB for BIOS (grub-pc), one MBR partition
@@ -17,7 +21,8 @@
 # Under software emulation a generic image takes minutes to build (nine
 # for initramfs-tools' MODULES=most), and the guest builds several.
 #
-# The image is cached under $VFIOPT_CACHE/system/$SYSTEM_GENERATOR, keyed
+# The image is cached under $VFIOPT_CACHE/system/[SUITE-]GENERATOR[-LOADER]
+# (the suite named when it is not bookworm), keyed
 # by what went into it (this file, the first boot's steps, the packages'
 # versions), and never written after: each scenario boots a qcow2 overlay
 # of it.  vfiopt is not in the image; the guest installs it from the
@@ -37,7 +42,16 @@
 #                              one boot through GRUB; with DOWN and WORDS,
 #                              edit the entry at GRUB's menu first
 
-SYSTEM_SUITE=bookworm
+SYSTEM_SUITE=${SYSTEM_SUITE:-bookworm}
+# shellcheck disable=SC2034 # SYSTEM_RELEASE and SYSTEM_KERNEL are for the suites
+case $SYSTEM_SUITE in
+bookworm) SYSTEM_RELEASE="Debian 12" SYSTEM_KERNEL='6\.1\.' ;;
+trixie) SYSTEM_RELEASE="Debian 13" SYSTEM_KERNEL='6\.12\.' ;;
+*)
+	echo "system: SYSTEM_SUITE is bookworm or trixie, not $SYSTEM_SUITE" >&2
+	exit 2
+	;;
+esac
 SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut}
 case $SYSTEM_GENERATOR in
 dracut | initramfs-tools) ;;
@@ -245,6 +259,7 @@ system_image() {
 	done
 	key=$(_system_key)
 	cache=$VFIOPT_CACHE/system/$SYSTEM_GENERATOR
+	[ "$SYSTEM_SUITE" = bookworm ] || cache=$VFIOPT_CACHE/system/$SYSTEM_SUITE-$SYSTEM_GENERATOR
 	[ "$SYSTEM_LOADER" = grub ] || cache=$cache-$SYSTEM_LOADER
 	dir=$cache/$key
 	if [ ! -f "$dir/.ready" ]; then

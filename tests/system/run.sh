@@ -1,5 +1,5 @@
 #!/bin/bash
-# The user's whole path on a real installed Debian 12 system, booted only
+# The user's whole path on a real installed Debian system, booted only
 # through its own GRUB (see tests/lib/system.sh): apt-get install of the
 # .deb, check, setup --apply (update-grub and the system's own initramfs
 # generator), reboot, the claim, status, list, check, release, setup
@@ -9,9 +9,10 @@
 # what that boot's guest reported.  The serial logs of the last run stay in
 # tests/system/logs/GENERATOR/.
 #
-# [SYSTEM_GENERATOR=dracut|initramfs-tools] tests/system/run.sh [LAST]:
-# the system with that initramfs generator (dracut, host-only, unless
-# said); stop after the test named LAST (image, stock, refusals, setup,
+# [SYSTEM_SUITE=bookworm|trixie] [SYSTEM_GENERATOR=dracut|initramfs-tools]
+# tests/system/run.sh [LAST]: the system of that release (Debian 12 unless
+# said) with that initramfs generator (dracut, host-only, unless said);
+# stop after the test named LAST (image, stock, refusals, setup,
 # claimed, release, addrs, rescue, undone, purge).
 set -u
 export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
@@ -94,10 +95,10 @@ test_setup() {
 		expect_no_out "$LOG" setup '^wrote /etc/(dracut|initramfs-tools)'
 	fi
 	expect_out "$LOG" setup '^Done: reboot to claim the devices.$'
-	# Debian's 6.1 turns VT-d on by itself, and its vfio-pci removes the
-	# firmware framebuffer: neither switch is written.
+	# Debian's 6.1 and 6.12 turn VT-d on by themselves, and their vfio-pci
+	# removes the firmware framebuffer: neither switch is written.
 	expect_out "$LOG" setup '^  the selection is in IOMMU groups without intel_iommu=on: this kernel needs no switch$'
-	expect_out "$LOG" setup '^  0000:00:06.0 is the boot VGA: no switch needed, vfio-pci on Linux 6\.1\.[^ ]+ removes the firmware framebuffer itself$'
+	expect_out "$LOG" setup '^  0000:00:06.0 is the boot VGA: no switch needed, vfio-pci on Linux '"$SYSTEM_KERNEL"'[^ ]+ removes the firmware framebuffer itself$'
 	# Every linux line of grub.cfg carries the selection, and only it.
 	lines=$(tagged "$LOG" GRUB | grep -c '^linux ')
 	selecting=$(tagged "$LOG" GRUB | grep '^linux ' | grep ' iommu=pt vfiopt.ids=1234:1111' |
@@ -244,7 +245,7 @@ test_purge() {
 	point_at_logs_on_failure
 }
 
-system_step image "a Debian 12 system from Debian's archive, GRUB installed by its first boot"
+system_step image "a $SYSTEM_RELEASE system from Debian's archive, GRUB installed by its first boot"
 system_step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
 system_step refusals "setup refuses no match and no initramfs generator, and writes nothing"
 system_step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
