@@ -143,10 +143,13 @@ suite "the boot suite" tests/boot/run.sh
 echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
 suite "the packages suite" tests/packages/run.sh
 
+# Debian 13 is stable: its default chain (GRUB, initramfs-tools) is the
+# main line; Debian 12 keeps dracut on GRUB and the UEFI system.
+echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
+suite "the installed-system suite, Debian 13, initramfs-tools" \
+	env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
 echo "# system: a Debian 12 system installed from Debian's archive, booted through its GRUB"
 suite "the installed-system suite, dracut" env SYSTEM_GENERATOR=dracut tests/system/run.sh
-suite "the installed-system suite, initramfs-tools" \
-	env SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
 echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
 suite "the installed-system suite, UEFI and systemd-boot" tests/system/systemd-boot.sh
 
