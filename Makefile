@@ -93,7 +93,7 @@ src/paths.stamp: FORCE
 	@echo '$(PATHS)' | cmp -s - $@ || echo '$(PATHS)' >$@
 src/setup/generator/dracut.o src/setup/generator/initramfs-tools.o src/host/check.o \
 	src/host/softdeps.o: src/paths.stamp
-src/host/main.o src/early/main.o: debian/changelog
+src/host/main.o src/early/claim.o: debian/changelog
 FORCE:
 
 # Every test, the way CI runs them; ends with "N passed, N failed".  The

@@ -63,12 +63,14 @@ install() {
     inst_multiple modprobe
     # /etc/modprobe.d: kmod reads it with or without merged /usr.  The
     # drivers by name, then the target kernel's own GPU and HDA drivers
-    # ($srcmods is its modules directory); without its module lists, the
-    # names alone.
+    # ($srcmods is its modules directory).  Should that fail in any way,
+    # the names alone.
     mkdir -p "$initdir/etc/modprobe.d"
-    sh "$moddir/vfiopt-softdeps" "$srcmods" "$moddir/vfiopt-modprobe.conf" \
-        >"$initdir/etc/modprobe.d/vfiopt.conf" ||
-        dwarn "vfiopt: $srcmods has no module lists: softdeps by name only"
+    if ! sh "$moddir/vfiopt-softdeps" "${srcmods:-/nonexistent}" "$moddir/vfiopt-modprobe.conf" \
+        >"$initdir/etc/modprobe.d/vfiopt.conf"; then
+        dwarn "vfiopt: the softdeps for this kernel's drivers failed: by name only"
+        inst_simple "$moddir/vfiopt-modprobe.conf" /etc/modprobe.d/vfiopt.conf
+    fi
     if [[ -f "$dracutsysrootdir$(_vfiopt_config)" ]]; then
         inst_simple "$(_vfiopt_config)" /etc/vfiopt.conf
     fi

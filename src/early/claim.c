@@ -29,6 +29,10 @@
 #include "shared/sysfs.h"
 #include "shared/util.h"
 
+#ifndef VERSION
+#error "VERSION comes from the Makefile, which reads it from debian/changelog"
+#endif
+
 #define VFIO_PCI "vfio-pci"
 
 enum reason {
@@ -101,7 +105,8 @@ static void usage(int fd, const char *prog)
 		 "      --modprobe-timeout SECONDS\n"
 		 "                        kill modprobe after SECONDS (default 30)\n"
 		 "      --dry-run         print what would be done, write nothing\n"
-		 "  -h, --help            show this help\n",
+		 "  -h, --help            show this help\n"
+		 "      --version         show the version\n",
 		 prog);
 }
 
@@ -609,6 +614,7 @@ int claim_main(const char *prog, int argc, char **argv)
 		{ "modprobe-timeout", required_argument, NULL, 't' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	static char cmdline[CMDLINE_MAX];
@@ -641,6 +647,9 @@ int claim_main(const char *prog, int argc, char **argv)
 			break;
 		case 'h':
 			usage(STDOUT_FILENO, prog);
+			return EXIT_OK;
+		case 'V':
+			print_fd(STDOUT_FILENO, "%s %s\n", prog, VERSION);
 			return EXIT_OK;
 		default:
 			usage(STDERR_FILENO, prog);

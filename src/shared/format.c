@@ -83,19 +83,25 @@ static void put_number(struct sink *s, const struct spec *sp, uintmax_t v, bool 
 		put_n(s, ' ', pad);
 }
 
-/* Digits or '*' for a width or a precision; -EINVAL past any sane size. */
+/* Beyond any field we print: the bound of a width or a precision. */
+#define COUNT_MAX 65536
+
+/* Digits or '*' for a width or a precision; -EINVAL past COUNT_MAX. */
 static int parse_count(const char **f, va_list *ap, long *out)
 {
 	long v = 0;
 
 	if (**f == '*') {
 		(*f)++;
-		*out = va_arg(*ap, int);
+		v = va_arg(*ap, int);
+		if (v > COUNT_MAX || v < -COUNT_MAX)
+			return -EINVAL;
+		*out = v;
 		return 0;
 	}
 	while (**f >= '0' && **f <= '9') {
 		v = v * 10 + (*(*f)++ - '0');
-		if (v > 65536)
+		if (v > COUNT_MAX)
 			return -EINVAL;
 	}
 	*out = v;
@@ -136,6 +142,9 @@ static int parse_spec(const char **f, va_list *ap, struct spec *sp)
 	} else if (**f == 'z') {
 		sp->length = *(*f)++;
 	}
+	/* A format that ends inside a conversion: never step past its NUL. */
+	if (**f == '\0')
+		return -EINVAL;
 	sp->conv = *(*f)++;
 	return 0;
 }
@@ -219,7 +228,7 @@ int format_v(char *buf, size_t size, const char *fmt, va_list ap)
 	int r = 0;
 
 	va_copy(args, ap);
-	while (*fmt && r == 0) {
+	while (r == 0 && *fmt) {
 		struct spec sp;
 
 		if (*fmt != '%') {
@@ -257,10 +266,14 @@ int format(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-/* One write() when it fits, so that a line reaches a pipe whole. */
+/*
+ * One write() when it fits, so that a line reaches a pipe whole; a line
+ * cut at FORMAT_PRINT_MAX keeps its newline.
+ */
 int print_fd(int fd, const char *fmt, ...)
 {
 	char buf[FORMAT_PRINT_MAX];
+	size_t fmt_len = strlen(fmt);
 	va_list ap;
 	int n;
 
@@ -269,5 +282,7 @@ int print_fd(int fd, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return n;
+	if ((size_t)n >= sizeof(buf) && fmt_len && fmt[fmt_len - 1] == '\n')
+		buf[sizeof(buf) - 2] = '\n';
 	return write_full(fd, buf, strlen(buf));
 }

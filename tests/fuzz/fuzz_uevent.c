@@ -34,7 +34,6 @@ const char *const fuzz_tokens[] = {
 	"=",
 	"\n",
 	"\n\n",
-	"\0",
 	"PCI_",
 	"ffff",
 	" ",

@@ -40,9 +40,11 @@ itools_build() {
 	[ "$2" = yes ] &&
 		snippet='echo "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX vfiopt.ids=1234:1111\"" >/etc/default/grub.d/vfiopt.cfg'
 	[ -d /lib/modules ] || { mkdir /lib/modules && made=yes; }
+	# A tmpfs over /lib/modules first: a directory made in it stays in the
+	# namespace, never on this machine.
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'set -e
-		mkdir -p "/lib/modules/$1" 2>/dev/null || mount -t tmpfs none /lib/modules
+		mount -t tmpfs none /lib/modules
 		mkdir -p "/lib/modules/$1"
 		mount --bind "$2/lib/modules/$1" "/lib/modules/$1"
 		mount --bind "$2/boot" /boot
@@ -53,6 +55,6 @@ itools_build() {
 		"$snippet" >"$3.log" 2>&1
 	rc=$?
 	# Only the empty directory made above, and only if it is still empty.
-	[ -n "$made" ] && rmdir /lib/modules/"$KERNEL_VERSION" /lib/modules 2>/dev/null
+	[ -n "$made" ] && rmdir /lib/modules 2>/dev/null
 	return "$rc"
 }

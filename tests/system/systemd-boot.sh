@@ -11,7 +11,7 @@
 # tests/system/systemd-boot.sh [LAST]: stop after the test named LAST
 # (image, stock, setup, claimed, undone).
 set -u
-export SYSTEM_GENERATOR=initramfs-tools SYSTEM_LOADER=systemd-boot
+export SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools SYSTEM_LOADER=systemd-boot
 # shellcheck source=tests/lib/system-suite.sh
 . "$(dirname "$0")/../lib/system-suite.sh"
 system_suite_open undone "$@"
