@@ -1,6 +1,7 @@
 #!/bin/bash
 # Real initramfs images: Debian's dracut builds them for Debian's 6.1 and
-# 6.12 kernels, hostonly and not, systemd-based and shell-based, with the
+# 6.12 kernels, hostonly and not, systemd-based and shell-based (and one
+# each for Debian 13's kernel and unstable's newest), with the
 # module that "make install" put in a private dracut base directory.  Each
 # image is inspected with lsinitrd: the static helper, the pre-udev hook,
 # the vfio modules and the modprobe.d snippet must be inside, and be ours.
@@ -284,6 +285,13 @@ for series in 6.1 6.12; do
 		done
 	done
 done
+# Today's kernels, from Debian 13 and unstable (7.x), through this
+# machine's dracut: the claim's parts in, and the softdeps checked against
+# each kernel's own aliases.
+run_test "dracut image, Debian 13's kernel (trixie), no-hostonly, systemd-based" \
+	check_image trixie no-hostonly systemd
+run_test "dracut image, unstable's newest kernel (sid), no-hostonly, systemd-based" \
+	check_image sid no-hostonly systemd
 run_test "vfiopt-softdeps: a kernel's GPU and HDA drivers, from its module lists" check_softdeps_tool
 run_test "dracut: opt-in, and /etc/vfiopt.conf baked in" check_opt_in
 run_test "kmod: the first softdep for a driver wins, ours included" check_first_softdep_wins
