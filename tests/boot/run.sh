@@ -157,6 +157,11 @@ images() {
 			}
 		done
 	done
+	# Unstable's newest kernel (7.x), with this machine's dracut.
+	boot_initramfs "$work/sid-systemd.img" sid systemd || {
+		tap_fail "dracut (sid, systemd) failed: $(tail -n 5 "$work/sid-systemd.img.log")"
+		return
+	}
 	mkdir -p "$conf"
 	cp "$work/conf.d/"* "$conf/"
 	printf '# the stand-in GPU\nids=1234:1111\n' >"$work/vfiopt.conf"
@@ -166,7 +171,8 @@ images() {
 }
 
 # Scenarios to run: all, or those named on the command line (ids, addrs,
-# none, disable, malformed, no_iommu, config, nested).
+# latest (unstable's kernel), none, disable, malformed, no_iommu, config,
+# nested).
 RIG_ONLY=("$@")
 
 if ! boot_setup "$work" 2>"$work/setup.err"; then
@@ -174,7 +180,7 @@ if ! boot_setup "$work" 2>"$work/setup.err"; then
 	sed 's/^/#   /' "$work/setup.err"
 	exit 1
 fi
-run_test "boot: initramfs images from Debian's dracut (6.1, 6.12; systemd, shell)" images
+run_test "boot: initramfs images from Debian's dracut (6.1, 6.12; systemd, shell; unstable's 7.x)" images
 echo "# boot: accelerator $BOOT_ACCEL"
 for series in 6.1 6.12; do
 	for init in systemd shell; do
@@ -182,6 +188,8 @@ for series in 6.1 6.12; do
 			scenario_ids "$series" "$init"
 	done
 done
+rig_step latest "boot unstable's 7.x systemd-based: vfiopt.ids= takes the GPU and its audio" \
+	scenario_ids sid systemd
 rig_step addrs "boot: vfiopt.addrs= takes one of two identical NICs" scenario_addrs
 rig_step none "boot: no vfiopt parameter, every host driver binds (the race is real)" scenario_none
 rig_step disable "boot: vfiopt.disable=1 claims nothing" scenario_disable

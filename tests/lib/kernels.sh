@@ -13,9 +13,11 @@
 # through a private apt configuration with its lists in the cache
 # ($VFIOPT_CACHE/apt/SUITE, fetched again once a day).  Since 7.x
 # unstable splits a kernel into linux-binary (vmlinuz, under
-# /usr/lib/modules/VERSION) and linux-modules; both are unpacked into one
-# root, laid out as the older packages are (boot/vmlinuz-VERSION,
-# lib/modules/VERSION).
+# /usr/lib/modules/VERSION), linux-modules and linux-base (config,
+# System.map, modules.builtin and modules.order, without which dracut
+# cannot tell a built-in driver from a missing one); the three are
+# unpacked into one root, laid out as the older packages are
+# (boot/vmlinuz-VERSION, boot/config-VERSION, lib/modules/VERSION).
 
 VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/vfiopt}
 
@@ -75,7 +77,8 @@ _kernel_fetch_release() {
 		return 0
 	fi
 	pkgs=$pkg
-	[ "$series" = sid ] && pkgs="$pkg linux-binary-${pkg#linux-modules-}"
+	[ "$series" = sid ] &&
+		pkgs="$pkg linux-binary-${pkg#linux-modules-} linux-base-${pkg#linux-modules-}"
 	dir=$VFIOPT_CACHE/kernels/$series-$pkg
 	if [ ! -f "$dir/.ready" ]; then
 		mkdir -p "$VFIOPT_CACHE/debs" "$VFIOPT_CACHE/kernels" || return 1
@@ -97,6 +100,9 @@ _kernel_fetch_release() {
 		if [ ! -e "$tmp/boot/vmlinuz-$ver" ] && [ -f "$tmp/lib/modules/$ver/vmlinuz" ]; then
 			mkdir -p "$tmp/boot" && cp "$tmp/lib/modules/$ver/vmlinuz" "$tmp/boot/vmlinuz-$ver" ||
 				return 1
+		fi
+		if [ ! -e "$tmp/boot/config-$ver" ] && [ -f "$tmp/lib/modules/$ver/config" ]; then
+			cp "$tmp/lib/modules/$ver/config" "$tmp/boot/config-$ver" || return 1
 		fi
 		depmod -b "$tmp" "$ver" 2>/dev/null || return 1
 		touch "$tmp/.ready"
