@@ -49,7 +49,7 @@ progress "checking for the packages the demo needs"
 tests/deps.sh || die "missing packages"
 
 progress "building vfiopt"
-make -s vfiopt || die "the build failed"
+make -s vfiopt vfiopt-claim || die "the build failed"
 
 progress "fetching Debian's 6.1 kernel (cached in $VFIOPT_CACHE)"
 # A machine with the packages but no package lists yet.
