@@ -74,11 +74,10 @@ int write_full(int fd, const void *buf, size_t len)
 }
 
 /*
- * Read a whole small file into @buf and NUL-terminate it.  Returns its
- * length, -EFBIG when it does not fit (never a silently cut value), or
- * -errno; on failure @buf holds an empty string, never a half-read one.
+ * Open @path and read up to @want bytes of it: until EOF, or with @once a
+ * single read() (see read_attr_at()).  The bytes read, or -errno.
  */
-static ssize_t open_and_read(int dirfd, const char *path, char *buf, size_t want)
+static ssize_t open_and_read(int dirfd, const char *path, char *buf, size_t want, bool once)
 {
 	ssize_t n;
 	int fd;
@@ -86,9 +85,41 @@ static ssize_t open_and_read(int dirfd, const char *path, char *buf, size_t want
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	n = read_full(fd, buf, want);
+	if (once) {
+		do
+			n = read(fd, buf, want);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			n = -errno;
+	} else {
+		n = read_full(fd, buf, want);
+	}
 	close(fd);
 	return n;
+}
+
+/*
+ * A whole small file into @buf, NUL-terminated: its length, -EFBIG when it
+ * does not fit (never a silently cut value), or -errno; on failure @buf
+ * holds an empty string, never a half-read one.
+ */
+static ssize_t read_whole_at(int dirfd, const char *path, char *buf, size_t size, bool once)
+{
+	ssize_t n;
+
+	if (size < 2)
+		return -EINVAL;
+	/* Ask for one byte more than fits: getting it means the file is too big. */
+	n = open_and_read(dirfd, path, buf, size, once);
+	if (n >= 0 && (size_t)n == size)
+		n = -EFBIG;
+	buf[n < 0 ? 0 : n] = '\0';
+	return n;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	return read_whole_at(dirfd, path, buf, size, false);
 }
 
 /*
@@ -100,39 +131,7 @@ static ssize_t open_and_read(int dirfd, const char *path, char *buf, size_t want
  */
 ssize_t read_attr_at(int dirfd, const char *path, char *buf, size_t size)
 {
-	ssize_t n;
-	int fd;
-
-	if (size < 2)
-		return -EINVAL;
-	buf[0] = '\0';
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	do
-		n = read(fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n >= 0 && (size_t)n == size)
-		n = -EFBIG;
-	buf[n < 0 ? 0 : n] = '\0';
-	return n;
-}
-
-ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-
-	if (size < 2)
-		return -EINVAL;
-	/* Ask for one byte more than fits: getting it means the file is too big. */
-	n = open_and_read(dirfd, path, buf, size);
-	if (n >= 0 && (size_t)n == size)
-		n = -EFBIG;
-	buf[n < 0 ? 0 : n] = '\0';
-	return n;
+	return read_whole_at(dirfd, path, buf, size, true);
 }
 
 /* The start of a file, however long it is (/proc/interrupts, /proc/iomem). */
@@ -142,7 +141,7 @@ ssize_t read_prefix_at(int dirfd, const char *path, char *buf, size_t size)
 
 	if (size < 1)
 		return -EINVAL;
-	n = open_and_read(dirfd, path, buf, size - 1);
+	n = open_and_read(dirfd, path, buf, size - 1, false);
 	if (n < 0)
 		return n;
 	buf[n] = '\0';
