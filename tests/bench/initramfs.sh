@@ -12,17 +12,16 @@
 # status says only whether it could run.
 set -euo pipefail
 export LC_ALL=C
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+lib=$(dirname "$0")/../lib
+# shellcheck source=tests/lib/rig.sh
+. "$lib/rig.sh"
 # shellcheck source=tests/lib/kernels.sh
-. "$top/tests/lib/kernels.sh"
+. "$lib/kernels.sh"
 # shellcheck source=tests/lib/dracut.sh
-. "$top/tests/lib/dracut.sh"
+. "$lib/dracut.sh"
 # shellcheck source=tests/lib/initramfs-tools.sh
-. "$top/tests/lib/initramfs-tools.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-bench-initramfs.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$lib/initramfs-tools.sh"
+rig_open
 
 die() {
 	echo "bench: $*" >&2

@@ -8,17 +8,16 @@
 # Then kmod's softdep rule with Debian's kernel, and a generic image that
 # initramfs-tools' mkinitramfs builds with our hook and script.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+lib=$(dirname "$0")/../lib
+# shellcheck source=tests/lib/rig.sh
+. "$lib/rig.sh"
 # shellcheck source=tests/lib/kernels.sh
-. "$top/tests/lib/kernels.sh"
+. "$lib/kernels.sh"
 # shellcheck source=tests/lib/dracut.sh
-. "$top/tests/lib/dracut.sh"
+. "$lib/dracut.sh"
 # shellcheck source=tests/lib/initramfs-tools.sh
-. "$top/tests/lib/initramfs-tools.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-initramfs.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$lib/initramfs-tools.sh"
+rig_open
 
 HOOK=usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
 

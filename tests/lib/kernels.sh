@@ -21,19 +21,32 @@
 
 VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/vfiopt}
 
-_kernel_pattern() {
+# _kernel_source SERIES: where the series' packages come from
+# (_kernel_apt_opts: none for this machine's own apt, a private
+# configuration otherwise), the pattern of its package's name
+# (_kernel_pattern; for sid the modules package, which the others follow)
+# and its cache entries' glob (_kernel_glob).  _kernel_online is "" when
+# the private configuration could not fetch its lists.
+_kernel_source() {
+	_kernel_apt_opts=()
+	_kernel_online=yes
 	case $1 in
-	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
-	*) return 1 ;;
+	6.1) _kernel_pattern='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	6.12) _kernel_pattern='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+	trixie) _kernel_pattern='^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$' ;;
+	sid) _kernel_pattern='^linux-modules-[0-9.]+\+deb[0-9]+-amd64$' ;;
+	*)
+		echo "kernel_fetch: no kernel series '$1' (6.1, 6.12, trixie, sid)" >&2
+		return 1
+		;;
 	esac
-}
-
-# The newest package of the series the archive has now.
-_kernel_package() {
-	local pattern
-	pattern=$(_kernel_pattern "$1") || return 1
-	apt-cache pkgnames "linux-image-$1" 2>/dev/null | grep -E "$pattern" | sort -V | tail -n 1
+	case $1 in
+	trixie | sid)
+		_kernel_glob="$1-*"
+		_kernel_apt "$1" || _kernel_online=
+		;;
+	*) _kernel_glob="linux-image-$1[.-]*" ;;
+	esac
 }
 
 # _kernel_apt SUITE: the apt options of SUITE's private configuration, in
@@ -53,116 +66,91 @@ _kernel_apt() {
 	fi
 }
 
-# _kernel_fetch_release trixie|sid: as kernel_fetch, from that release.
-_kernel_fetch_release() {
-	local series=$1 pattern pkgs pkg deb dir tmp ver
-	case $series in
-	trixie) pattern='^linux-image-6\.12\.[0-9]+\+deb13-amd64-unsigned$' ;;
-	sid) pattern='^linux-modules-[0-9.]+\+deb[0-9]+-amd64$' ;;
-	esac
-	if _kernel_apt "$series"; then
-		pkg=$(apt-cache "${_kernel_apt_opts[@]}" pkgnames linux- 2>/dev/null | grep -E "$pattern" |
-			sort -V | tail -n 1)
-	fi
-	if [ -z "${pkg:-}" ]; then
-		# Offline: the newest kernel of the release already unpacked.
-		dir=$(find "$VFIOPT_CACHE/kernels" -maxdepth 2 -name .ready -path "*/$series-*" 2>/dev/null |
-			sort -V | tail -n 1)
-		[ -n "$dir" ] || {
-			echo "kernel_fetch: no $series kernel known to apt and none cached" >&2
+# The newest package of the series the archive has now, "" when apt knows
+# none (after _kernel_source).
+_kernel_package() {
+	[ -n "$_kernel_online" ] || return 0
+	apt-cache "${_kernel_apt_opts[@]}" pkgnames linux- 2>/dev/null | grep -E "$_kernel_pattern" |
+		sort -V | tail -n 1
+}
+
+# _kernel_deb PACKAGE: its .deb in the cache, downloaded when missing.
+_kernel_deb() {
+	local deb
+	deb=$(find "$VFIOPT_CACHE/debs" -name "${1}_*.deb" | sort -V | tail -n 1)
+	if [ -z "$deb" ]; then
+		(cd "$VFIOPT_CACHE/debs" && apt-get "${_kernel_apt_opts[@]}" download "$1" >&2) || {
+			echo "kernel_fetch: apt-get download $1 failed" >&2
 			return 1
 		}
-		KERNEL_ROOT=${dir%/.ready}
-		KERNEL_VERSION=$(ls "$KERNEL_ROOT/lib/modules")
-		return 0
+		deb=$(find "$VFIOPT_CACHE/debs" -name "${1}_*.deb" | sort -V | tail -n 1)
 	fi
-	pkgs=$pkg
-	[ "$series" = sid ] &&
-		pkgs="$pkg linux-binary-${pkg#linux-modules-} linux-base-${pkg#linux-modules-}"
-	dir=$VFIOPT_CACHE/kernels/$series-$pkg
-	if [ ! -f "$dir/.ready" ]; then
-		mkdir -p "$VFIOPT_CACHE/debs" "$VFIOPT_CACHE/kernels" || return 1
-		tmp=$(mktemp -d "$VFIOPT_CACHE/kernels/.unpack.XXXXXX") || return 1
-		for pkg in $pkgs; do
-			deb=$(find "$VFIOPT_CACHE/debs" -name "${pkg}_*.deb" | sort -V | tail -n 1)
-			if [ -z "$deb" ]; then
-				(cd "$VFIOPT_CACHE/debs" && apt-get "${_kernel_apt_opts[@]}" download "$pkg" >&2) || {
-					echo "kernel_fetch: apt-get download $pkg ($series) failed" >&2
-					return 1
-				}
-				deb=$(find "$VFIOPT_CACHE/debs" -name "${pkg}_*.deb" | sort -V | tail -n 1)
-			fi
-			dpkg-deb -x "$deb" "$tmp" || return 1
-		done
-		# The older layout, which the rigs and depmod -b take.
-		[ -e "$tmp/lib" ] || ln -s usr/lib "$tmp/lib" || return 1
-		ver=$(ls "$tmp/lib/modules")
-		if [ ! -e "$tmp/boot/vmlinuz-$ver" ] && [ -f "$tmp/lib/modules/$ver/vmlinuz" ]; then
-			mkdir -p "$tmp/boot" && cp "$tmp/lib/modules/$ver/vmlinuz" "$tmp/boot/vmlinuz-$ver" ||
-				return 1
-		fi
-		if [ ! -e "$tmp/boot/config-$ver" ] && [ -f "$tmp/lib/modules/$ver/config" ]; then
-			cp "$tmp/lib/modules/$ver/config" "$tmp/boot/config-$ver" || return 1
-		fi
-		depmod -b "$tmp" "$ver" 2>/dev/null || return 1
-		touch "$tmp/.ready"
-		rm -rf "$dir"
-		mv "$tmp" "$dir" || return 1
-		find "$VFIOPT_CACHE/kernels" -mindepth 1 -maxdepth 1 -name "$series-*" \
-			! -name "${dir##*/}" -exec rm -rf {} +
+	echo "$deb"
+}
+
+# _kernel_unpack DIR PACKAGE...: the packages unpacked into DIR, laid out
+# as the rigs and depmod -b take them, and depmod'ed.  Unpacked beside,
+# then renamed: a half-unpacked kernel is never taken.
+_kernel_unpack() {
+	local dir=$1 tmp deb pkg ver
+	shift
+	mkdir -p "$VFIOPT_CACHE/debs" "$VFIOPT_CACHE/kernels" || return 1
+	tmp=$(mktemp -d "$VFIOPT_CACHE/kernels/.unpack.XXXXXX") || return 1
+	for pkg in "$@"; do
+		deb=$(_kernel_deb "$pkg") && dpkg-deb -x "$deb" "$tmp" || return 1
+	done
+	# Merged /usr (unstable's split packages): lib/ and boot/ as before.
+	[ -e "$tmp/lib" ] || ln -s usr/lib "$tmp/lib" || return 1
+	ver=$(ls "$tmp/lib/modules")
+	if [ ! -e "$tmp/boot/vmlinuz-$ver" ] && [ -f "$tmp/lib/modules/$ver/vmlinuz" ]; then
+		mkdir -p "$tmp/boot" && cp "$tmp/lib/modules/$ver/vmlinuz" "$tmp/boot/vmlinuz-$ver" ||
+			return 1
 	fi
-	KERNEL_ROOT=$dir
-	KERNEL_VERSION=$(ls "$dir/lib/modules")
+	if [ ! -e "$tmp/boot/config-$ver" ] && [ -f "$tmp/lib/modules/$ver/config" ]; then
+		cp "$tmp/lib/modules/$ver/config" "$tmp/boot/config-$ver" || return 1
+	fi
+	depmod -b "$tmp" "$ver" 2>/dev/null || return 1
+	touch "$tmp/.ready"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
 }
 
 kernel_fetch() {
-	local series=$1 pkg deb dir tmp
-	case $series in
-	trixie | sid)
-		_kernel_fetch_release "$series" || return 1
-		[ -f "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" ] || {
-			echo "kernel_fetch: $KERNEL_ROOT has no boot/vmlinuz-$KERNEL_VERSION" >&2
-			return 1
-		}
-		return 0
-		;;
-	esac
-	pkg=$(_kernel_package "$series")
+	local series=$1 pkg dir f name
+	local pkgs=()
+	_kernel_source "$series" || return 1
+	pkg=$(_kernel_package)
 	if [ -z "$pkg" ]; then
 		# Offline: the newest kernel of the series already unpacked.
-		dir=$(find "$VFIOPT_CACHE/kernels" -maxdepth 2 -name .ready -path "*/linux-image-${series}[.-]*" \
+		dir=$(find "$VFIOPT_CACHE/kernels" -maxdepth 2 -name .ready -path "*/$_kernel_glob" \
 			2>/dev/null | sort -V | tail -n 1)
 		if [ -z "$dir" ]; then
-			echo "kernel_fetch: no linux-image-$series package known to apt and none cached;" \
+			echo "kernel_fetch: no $series kernel package known to apt and none cached;" \
 				"run apt-get update" >&2
 			return 1
 		fi
 		dir=${dir%/.ready}
 	else
+		pkgs=("$pkg")
 		dir=$VFIOPT_CACHE/kernels/$pkg
+		case $series in
+		trixie) dir=$VFIOPT_CACHE/kernels/trixie-$pkg ;;
+		sid)
+			pkgs+=("linux-binary-${pkg#linux-modules-}" "linux-base-${pkg#linux-modules-}")
+			dir=$VFIOPT_CACHE/kernels/sid-$pkg
+			;;
+		esac
 		if [ ! -f "$dir/.ready" ]; then
-			mkdir -p "$VFIOPT_CACHE/debs" "$VFIOPT_CACHE/kernels" || return 1
-			deb=$(find "$VFIOPT_CACHE/debs" -name "${pkg}_*.deb" | sort -V | tail -n 1)
-			if [ -z "$deb" ]; then
-				(cd "$VFIOPT_CACHE/debs" && apt-get download "$pkg" >&2) || {
-					echo "kernel_fetch: apt-get download $pkg failed" >&2
-					return 1
-				}
-				deb=$(find "$VFIOPT_CACHE/debs" -name "${pkg}_*.deb" | sort -V | tail -n 1)
-			fi
-			# Unpack beside, then rename: a half-unpacked kernel is never taken.
-			tmp=$(mktemp -d "$VFIOPT_CACHE/kernels/.unpack.XXXXXX") || return 1
-			dpkg-deb -x "$deb" "$tmp" || return 1
-			KERNEL_VERSION=$(ls "$tmp/lib/modules")
-			depmod -b "$tmp" "$KERNEL_VERSION" || return 1
-			touch "$tmp/.ready"
-			rm -rf "$dir"
-			mv "$tmp" "$dir" || return 1
-			# Each new kernel ABI is some 400 MB unpacked: keep the newest only.
-			find "$VFIOPT_CACHE/kernels" -mindepth 1 -maxdepth 1 \
-				-name "linux-image-${series}[.-]*" ! -name "$pkg" -exec rm -rf {} +
-			find "$VFIOPT_CACHE/debs" -name "linux-image-${series}[.-]*.deb" \
-				! -name "${pkg}_*" -delete
+			_kernel_unpack "$dir" "${pkgs[@]}" || return 1
+			# Each new kernel ABI is some 400 MB unpacked: keep the newest only,
+			# and of the packages only those of the series' newest.
+			find "$VFIOPT_CACHE/kernels" -mindepth 1 -maxdepth 1 -name "$_kernel_glob" \
+				! -name "${dir##*/}" -exec rm -rf {} +
+			for f in "$VFIOPT_CACHE"/debs/*.deb; do
+				name=${f##*/}
+				name=${name%%_*}
+				[[ $name =~ $_kernel_pattern ]] && [ "$name" != "$pkg" ] && rm -f "$f"
+			done
 		fi
 	fi
 	KERNEL_ROOT=$dir

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # The frame every boot suite walks in (tests/boot/run.sh and the installed
-# systems of tests/system): build what boots, boot it, walk its stages in
+# systems of tests/system; the initramfs suite and its bench take its
+# opening): build what boots, boot it, walk its stages in
 # order, collect each stage's verdict as a TAP line.  A suite is then the
 # file of what differs: its stages and what each asserts on the report
 # (report.sh).  Sourced, never run.
@@ -25,8 +26,7 @@ rig_open() {
 	# shellcheck disable=SC2034 # for the suites
 	top=$_rig_top
 	work=$(mktemp -d "${TMPDIR:-/tmp}/vfiopt-rig.XXXXXX") || exit 1
-	# shellcheck disable=SC2064 # the directory is known now
-	trap "rm -rf '$work'" EXIT
+	trap 'rm -rf "$work"' EXIT
 }
 
 rig_logs() {
