@@ -53,7 +53,7 @@ SHARED_SRCS = src/shared/config.c src/shared/dir.c src/shared/format.c src/share
 	src/shared/util.c
 EARLY_SRCS = src/early/claim.c
 HELPER_SRCS = src/early/main.c $(EARLY_SRCS) $(SHARED_SRCS)
-SETUP_SRCS = src/setup/setup.c src/setup/cmdline-words.c \
+SETUP_SRCS = src/setup/setup.c src/setup/cmdline-words.c src/setup/uki.c \
 	src/setup/loader/grub.c src/setup/loader/grub-default.c src/setup/loader/grubby.c \
 	src/setup/loader/kernel-cmdline.c \
 	src/setup/generator/dracut.c src/setup/generator/initramfs-tools.c
@@ -68,11 +68,12 @@ HDRS = $(wildcard src/*/*.h src/*/*/*.h)
 
 # What reads untrusted input, alone, for the fuzz targets: the kernel
 # command line, /etc/vfiopt.conf, the command lines in users' files, a
-# device's uevent; and the helper's own formatter, against the C library's.
-FUZZ_TARGETS = cmdline config words format uevent
+# device's uevent, a unified kernel image's .cmdline; and the helper's own
+# formatter, against the C library's.
+FUZZ_TARGETS = cmdline config words format uevent uki
 FUZZ_SRCS = src/shared/selection.c src/shared/pci.c src/shared/util.c src/shared/log.c \
 	src/shared/config.c src/shared/format.c src/shared/sysfs.c src/shared/dir.c \
-	src/setup/cmdline-words.c
+	src/setup/cmdline-words.c src/setup/uki.c
 
 all: vfiopt vfiopt-claim
 

@@ -93,7 +93,7 @@ suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 
 echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
 count < <(
-	for target in cmdline config words format uevent; do
+	for target in cmdline config words format uevent uki; do
 		run_check "$target: survives its corpus and 200000 generated inputs" \
 			"tests/fuzz/smoke-$target" "tests/fuzz/corpus/$target" 200000
 	done

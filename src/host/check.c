@@ -19,7 +19,9 @@
 #include "host/paths.h"
 #include "host/softdeps.h"
 #include "host/verbs.h"
+#include "setup/cmdline-words.h"
 #include "setup/setup.h"
+#include "setup/uki.h"
 #include "shared/config.h"
 #include "shared/log.h"
 #include "shared/selection.h"
@@ -509,42 +511,6 @@ static void check_softdeps(struct check *c)
 		finding(c, "ok", NULL, "no modprobe.d file hides vfiopt's softdeps");
 }
 
-/* Room for every word setup can write (64 ids, 64 addresses) and some. */
-#define SELECTION_WORDS_MAX 8192
-
-/*
- * The vfiopt and vfio-pci words of a kernel command line (up to its end or
- * its newline), space-separated, into @out; cut with "..." rather than
- * silently short.
- */
-static void selection_words(const char *line, char *out, size_t size)
-{
-	static const char *const prefixes[] = { "vfiopt.", "rd.vfiopt.",
-						"vfio-pci.ids=", "vfio_pci.ids=" };
-	size_t len = 0, i;
-
-	out[0] = '\0';
-	while (*line && *line != '\n') {
-		size_t n;
-
-		line += strspn(line, " \t");
-		n = strcspn(line, " \t\n");
-		for (i = 0; i < ARRAY_SIZE(prefixes) && n; i++) {
-			if (strncmp(line, prefixes[i], strlen(prefixes[i])) != 0)
-				continue;
-			if (path_join(out + len, size - len, "%s%.*s", len ? " " : "", (int)n,
-				      line) < 0) {
-				if (size > 4)
-					memcpy(out + (len < size - 4 ? len : size - 4), "...", 4);
-				return;
-			}
-			len += strlen(out + len);
-			break;
-		}
-		line += n;
-	}
-}
-
 /* The selection words of the lines of @text that start with @keyword. */
 struct next_boot {
 	unsigned int lines, selecting;
@@ -562,7 +528,7 @@ static void scan_lines(const char *text, const char *keyword, struct next_boot *
 		if (strncmp(line, keyword, klen) != 0 || (line[klen] != ' ' && line[klen] != '\t'))
 			continue;
 		nb->lines++;
-		selection_words(line + klen, found, sizeof(found));
+		cmdline_selection_words(line + klen, found, sizeof(found));
 		if (found[0] && !nb->selecting++)
 			memcpy(nb->words, found, sizeof(nb->words));
 	}
@@ -591,6 +557,65 @@ static bool scan_entries(struct check *c, const char *dir, struct next_boot *nb)
 }
 
 /*
+ * A unified kernel image boots with the command line built into it: what
+ * the next boot gets is its .cmdline section, read from the UKI that
+ * systemd-boot boots by default.  false when there is no UKI.
+ */
+static bool check_next_uki(struct check *c, const struct setup_backend *loader)
+{
+	static char cmdline[UKI_CMDLINE_MAX], words[SELECTION_WORDS_MAX], now[CMDLINE_MAX],
+		current[SELECTION_WORDS_MAX];
+	char path[PATH_BUF_MAX];
+	ssize_t len = uki_next(c->sys.root, path, sizeof(path), cmdline, sizeof(cmdline));
+
+	if (!path[0])
+		return false;
+	if (len == -ENOENT) {
+		finding(c, "warn", NULL,
+			"%s, the unified kernel image that boots next, has no .cmdline section: it "
+			"boots with what systemd-boot passes it",
+			path);
+		return true;
+	}
+	if (len < 0) {
+		finding(c, "fail", "rebuild it with kernel-install add, or remove it",
+			"cannot read the command line of %s, the unified kernel image that boots "
+			"next: %s",
+			path,
+			len == -EINVAL ? "not a PE image with a well-formed .cmdline section"
+				       : strerror((int)-len));
+		return true;
+	}
+	cmdline_selection_words(cmdline, words, sizeof(words));
+	if (!words[0]) {
+		char fix[256] = "";
+
+		if (loader)
+			backend_command(loader, c->sys.root, fix, sizeof(fix));
+		if (exists(c, SETUP_STATE))
+			finding(c, "fail", fix[0] ? fix : "vfiopt setup --apply",
+				"the command line built into %s, the unified kernel image that "
+				"boots next, selects nothing: the parameters setup wrote have not "
+				"reached it",
+				path);
+		else
+			finding(c, "ok", NULL,
+				"the command line built into %s, the unified kernel image that "
+				"boots next, selects nothing",
+				path);
+		return true;
+	}
+	read_file_at(c->sys.root, "proc/cmdline", now, sizeof(now));
+	cmdline_selection_words(now, current, sizeof(current));
+	finding(c, "ok", NULL,
+		"the command line built into %s, the unified kernel image that boots next, "
+		"selects: %s%s",
+		path, words,
+		strcmp(words, current) == 0 ? "" : " (not this boot's: reboot to claim)");
+	return true;
+}
+
+/*
  * What the next boot gets: the selection on the linux lines of GRUB's
  * grub.cfg, which update-grub makes from setup's snippet, or on the
  * options lines of the boot loader entries (systemd-boot's, written by
@@ -612,6 +637,8 @@ static void check_next_boot(struct check *c)
 	else
 		finding(c, "warn", "set the kernel parameters in your boot loader yourself",
 			"no boot loader that vfiopt setup knows (GRUB, systemd-boot, grubby)");
+	if (check_next_uki(c, loader))
+		return;
 	memset(&nb, 0, sizeof(nb));
 	for (i = 0; i < ARRAY_SIZE(entries) && !name; i++)
 		if (scan_entries(c, entries[i], &nb))
@@ -639,7 +666,7 @@ static void check_next_boot(struct check *c)
 	}
 	/* A command line too long to read is not this boot's selection either. */
 	read_file_at(c->sys.root, "proc/cmdline", now, sizeof(now));
-	selection_words(now, current, sizeof(current));
+	cmdline_selection_words(now, current, sizeof(current));
 	finding(c, "ok", NULL, "%u of the %u %s /%s select: %s%s", nb.selecting, nb.lines, what,
 		name, nb.words,
 		strcmp(nb.words, current) == 0 ? "" : " (not this boot's: reboot to claim)");

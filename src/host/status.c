@@ -15,6 +15,8 @@
 #include "host/json.h"
 #include "host/modalias.h"
 #include "host/verbs.h"
+#include "setup/cmdline-words.h"
+#include "setup/uki.h"
 #include "shared/record.h"
 #include "shared/sysfs.h"
 #include "shared/util.h"
@@ -182,6 +184,34 @@ static size_t read_rows(struct sysfs *sys, char *record, struct row *rows, size_
 	return n;
 }
 
+/*
+ * Where the command line is built into a unified kernel image, what the
+ * next boot selects is in the image, not in /etc: say what the one that
+ * boots next holds.
+ */
+static void print_next_uki(int rootfd)
+{
+	static char cmdline[UKI_CMDLINE_MAX], words[SELECTION_WORDS_MAX];
+	char path[PATH_BUF_MAX];
+	ssize_t len = uki_next(rootfd, path, sizeof(path), cmdline, sizeof(cmdline));
+
+	if (!path[0])
+		return;
+	if (len < 0) {
+		printf("Next boot: %s, a unified kernel image: its command line cannot be read "
+		       "(%s).\n",
+		       path, len == -ENOENT ? "no .cmdline section" : "malformed");
+		return;
+	}
+	cmdline_selection_words(cmdline, words, sizeof(words));
+	if (words[0])
+		printf("Next boot: %s, a unified kernel image, selects %s.\n", path, words);
+	else
+		printf("Next boot: %s, a unified kernel image, selects nothing (no vfiopt word in "
+		       "its command line).\n",
+		       path);
+}
+
 static int status(struct sysfs *sys, bool json)
 {
 	static char record[RECORD_MAX];
@@ -201,6 +231,8 @@ static int status(struct sysfs *sys, bool json)
 			printf("No early claim on this boot: /%s is missing (the initramfs has "
 			       "no vfiopt, or nothing was selected).\n",
 			       RECORD_PATH);
+		if (!json)
+			print_next_uki(sys->root);
 		return EXIT_OK;
 	}
 	if (len < 0) {
@@ -231,6 +263,7 @@ static int status(struct sysfs *sys, bool json)
 		fprintf(stderr, "vfiopt status: %u malformed line(s) in /%s\n", bad, RECORD_PATH);
 	if (moved)
 		printf("%u device(s) claimed at boot are on another driver now.\n", moved);
+	print_next_uki(sys->root);
 	return moved ? EXIT_FAILED : EXIT_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "setup/cmdline-words.h"
+#include "shared/util.h"
 
 /* kernel-install reads /etc/kernel/cmdline's lines as one: a newline separates too. */
 static bool is_blank(char c)
@@ -160,4 +161,37 @@ const char *words_clash(const char *line, size_t len, const char *add, const cha
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The vfiopt and vfio-pci words of a kernel command line (up to its end or
+ * its newline), space-separated, into @out; cut with "..." rather than
+ * silently short.  What check and status show of a command line.
+ */
+void cmdline_selection_words(const char *line, char *out, size_t size)
+{
+	static const char *const prefixes[] = { "vfiopt.", "rd.vfiopt.",
+						"vfio-pci.ids=", "vfio_pci.ids=" };
+	size_t len = 0, i;
+
+	out[0] = '\0';
+	while (*line && *line != '\n') {
+		size_t n;
+
+		line += strspn(line, " \t");
+		n = strcspn(line, " \t\n");
+		for (i = 0; i < ARRAY_SIZE(prefixes) && n; i++) {
+			if (strncmp(line, prefixes[i], strlen(prefixes[i])) != 0)
+				continue;
+			if (path_join(out + len, size - len, "%s%.*s", len ? " " : "", (int)n,
+				      line) < 0) {
+				if (size > 4)
+					memcpy(out + (len < size - 4 ? len : size - 4), "...", 4);
+				return;
+			}
+			len += strlen(out + len);
+			break;
+		}
+		line += n;
+	}
 }

@@ -23,4 +23,9 @@ int words_edit(const char *line, size_t len, const char *remove, const char *add
 const char *words_clash(const char *line, size_t len, const char *add, const char *remove,
 			bool any_key, size_t *clash_len);
 
+/* Room for every word setup can write (64 ids, 64 addresses) and some. */
+#define SELECTION_WORDS_MAX 8192
+
+void cmdline_selection_words(const char *line, char *out, size_t size);
+
 #endif

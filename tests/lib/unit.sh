@@ -130,3 +130,48 @@ writes() {
 expect_writes() { # LINE...
 	expect_eq "stores, in order" "$(writes)" "$(printf '%s\n' "$@")"
 }
+
+# fake_uki FILE CMDLINE: a PE/COFF image laid out as ukify lays a UKI out
+# (the MS-DOS stub's e_lfanew, "PE\0\0", the COFF header, an optional
+# header of SizeOfOptionalHeader bytes, the section table), with a .linux
+# section and a .cmdline section holding CMDLINE; no .cmdline with "-".
+fake_uki() {
+	local file=$1 cmdline=$2 n sections=2
+	n=${#cmdline}
+	[ "$cmdline" = - ] && sections=1 n=0
+	mkdir -p "$(dirname "$file")"
+	{
+		printf 'MZ'
+		head -c $((0x3c - 2)) /dev/zero
+		_le 4 0x40
+		printf 'PE\0\0'
+		# COFF: x86-64, the sections, no symbols, a 16-byte optional header.
+		_le 2 0x8664
+		_le 2 "$sections"
+		head -c 12 /dev/zero
+		_le 2 16
+		_le 2 0x22
+		head -c 16 /dev/zero
+		printf '.linux\0\0'
+		_le 4 16 && _le 4 0x1000 && _le 4 16 && _le 4 0x200 && head -c 16 /dev/zero
+		if [ "$sections" = 2 ]; then
+			printf '.cmdline'
+			_le 4 "$n" && _le 4 0x2000 && _le 4 $(((n + 15) / 16 * 16)) && _le 4 0x210
+			head -c 16 /dev/zero
+		fi
+	} >"$file"
+	truncate -s $((0x200)) "$file"
+	printf 'kernel-image....%s' "$cmdline" >>"$file"
+	[ "$sections" = 1 ] && truncate -s $((0x210)) "$file"
+	truncate -s $((0x210 + (n + 15) / 16 * 16)) "$file"
+}
+
+# _le BYTES VALUE: VALUE little-endian in BYTES bytes.
+_le() {
+	local i v=$(($2))
+	for ((i = 0; i < $1; i++)); do
+		# shellcheck disable=SC2059 # the escape is the format
+		printf "\\$(printf '%03o' $((v & 255)))"
+		v=$((v >> 8))
+	done
+}

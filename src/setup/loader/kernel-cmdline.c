@@ -7,6 +7,14 @@
  * SETUP_STATE, and the undo takes exactly those out again.  Where the file
  * is missing, setup makes it from /proc/cmdline as kernel-install would
  * have (without BOOT_IMAGE= and initrd=).
+ *
+ * With layout=uki in kernel-install's install.conf, kernel-install makes a
+ * unified kernel image for each kernel instead of an entry, and the
+ * command line is built into it: systemd's 60-ukify.install runs ukify
+ * with /etc/kernel/cmdline (systemd 257, Debian 13: always, whatever
+ * uki.conf says; systemd 262: unless uki.conf has Cmdline=).  The same
+ * file and the same kernel-install add rebuild the images; what setup
+ * cannot rebuild it refuses to touch.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +25,7 @@
 
 #include "setup/cmdline-words.h"
 #include "setup/setup.h"
+#include "setup/uki.h"
 #include "shared/util.h"
 
 #define KERNEL_CMDLINE "etc/kernel/cmdline"
@@ -115,6 +124,212 @@ static int refuse_clash(const char *add, const char *remove)
 	return -EEXIST;
 }
 
+#define INSTALL_D "usr/lib/kernel/install.d"
+#define UKIFY_INSTALL INSTALL_D "/60-ukify.install"
+
+struct install_conf {
+	char layout[32];
+	char uki_generator[32];
+};
+
+/* One KEY=value at of an install.conf, the value unquoted, into @val when KEY is @key. */
+static void conf_value(const char *at, const char *key, char *val, size_t size)
+{
+	size_t klen = strlen(key), n;
+
+	if (strncmp(at, key, klen) != 0 || at[klen] != '=')
+		return;
+	at += klen + 1;
+	n = strcspn(at, "\n");
+	if (n >= 2 && (at[0] == '"' || at[0] == '\'') && at[n - 1] == at[0])
+		at++, n -= 2;
+	if (n < size) {
+		memcpy(val, at, n);
+		val[n] = '\0';
+	}
+}
+
+static void conf_read(int rootfd, const char *path, struct install_conf *conf)
+{
+	static char text[16384];
+	const char *at;
+
+	if (read_file_at(rootfd, path, text, sizeof(text)) <= 0)
+		return;
+	for (at = text; at; at = strchr(at, '\n'), at = at ? at + 1 : NULL) {
+		conf_value(at, "layout", conf->layout, sizeof(conf->layout));
+		conf_value(at, "uki_generator", conf->uki_generator, sizeof(conf->uki_generator));
+	}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/*
+ * kernel-install's settings, as it reads them: the first install.conf in
+ * its search path, then the drop-ins of /etc/kernel/install.conf.d in
+ * order, each later one winning.
+ */
+static void install_conf(int rootfd, struct install_conf *conf)
+{
+	static const char *const paths[] = { "etc/kernel/install.conf", "run/kernel/install.conf",
+					     "usr/local/lib/kernel/install.conf",
+					     "usr/lib/kernel/install.conf" };
+	static char names[32][256];
+	char path[PATH_BUF_MAX];
+	struct dirent *de;
+	size_t i, n = 0;
+	DIR *d;
+
+	memset(conf, 0, sizeof(*conf));
+	for (i = 0; i < ARRAY_SIZE(paths) && !setup_exists(rootfd, paths[i], F_OK); i++)
+		;
+	if (i < ARRAY_SIZE(paths))
+		conf_read(rootfd, paths[i], conf);
+	d = opendir_at(rootfd, "etc/kernel/install.conf.d");
+	if (!d)
+		return;
+	while (n < ARRAY_SIZE(names) && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] != '.' && len > 5 && strcmp(de->d_name + len - 5, ".conf") == 0 &&
+		    path_join(names[n], sizeof(names[n]), "%s", de->d_name) == 0)
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), by_name);
+	for (i = 0; i < n; i++)
+		if (path_join(path, sizeof(path), "etc/kernel/install.conf.d/%s", names[i]) == 0)
+			conf_read(rootfd, path, conf);
+}
+
+/*
+ * Cmdline= of the [UKI] section of ukify's uki.conf (the first in
+ * 60-ukify.install's search path), into @val: true when it is set.
+ */
+static bool uki_conf_cmdline(int rootfd, char *where, size_t wsize, char *val, size_t size)
+{
+	static const char *const paths[] = { "etc/kernel/uki.conf", "run/kernel/uki.conf",
+					     "usr/local/lib/kernel/uki.conf",
+					     "usr/lib/kernel/uki.conf" };
+	static char text[65536];
+	bool in_uki = false;
+	const char *at;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(paths) && !setup_exists(rootfd, paths[i], F_OK); i++)
+		;
+	if (i == ARRAY_SIZE(paths) || read_file_at(rootfd, paths[i], text, sizeof(text)) <= 0)
+		return false;
+	path_join(where, wsize, "/%s", paths[i]);
+	for (at = text; at; at = strchr(at, '\n'), at = at ? at + 1 : NULL) {
+		const char *p = at + strspn(at, " \t");
+		size_t n = strcspn(p, "=\n");
+
+		if (*p == '[') {
+			in_uki = strncmp(p, "[UKI]", 5) == 0;
+			continue;
+		}
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (!in_uki || n != 7 || strncmp(p, "Cmdline", 7) != 0)
+			continue;
+		p += strcspn(p, "=\n");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		n = strcspn(p, "#\n");
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n >= size)
+			n = size - 1;
+		memcpy(val, p, n);
+		val[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Whether this ukify, run by kernel-install, takes Cmdline= of uki.conf
+ * over /etc/kernel/cmdline: systemd 262's 60-ukify.install falls back to
+ * the file only when the configuration sets no command at; 257's sets
+ * it from the file unconditionally.  Asked of the installed script itself.
+ */
+static bool ukify_prefers_config(int rootfd)
+{
+	return file_contains_at(rootfd, UKIFY_INSTALL, "if opts2.cmdline is None") > 0;
+}
+
+/*
+ * Under layout=uki, setup's words reach the next boot only through a
+ * rebuilt image: 0 when kernel-install can rebuild them with
+ * /etc/kernel/cmdline, otherwise -errno, said why.  Without layout=uki,
+ * images already in the ESP were made by something else.
+ */
+static int uki_ready(int rootfd, bool say)
+{
+	struct install_conf conf;
+	char where[PATH_BUF_MAX] = "", value[1024];
+
+	install_conf(rootfd, &conf);
+	if (strcmp(conf.layout, "uki") != 0) {
+		unsigned int ukis = uki_count(rootfd);
+
+		if (!ukis)
+			return 0;
+		fprintf(stderr,
+			"vfiopt setup: the ESP holds %u unified kernel image(s) that "
+			"kernel-install "
+			"does not make (layout=uki is not set in /etc/kernel/install.conf): their "
+			"command line is built in, and setup cannot rebuild them; remove them, or "
+			"set layout=uki so that kernel-install makes them\n",
+			ukis);
+		return -EOPNOTSUPP;
+	}
+	if (conf.uki_generator[0] && strcmp(conf.uki_generator, "ukify") != 0) {
+		fprintf(stderr,
+			"vfiopt setup: /etc/kernel/install.conf has uki_generator=%s: setup "
+			"rebuilds "
+			"unified kernel images with ukify only, which takes /etc/kernel/cmdline\n",
+			conf.uki_generator);
+		return -EOPNOTSUPP;
+	}
+	if (!setup_exists(rootfd, UKIFY_INSTALL, F_OK) ||
+	    (!setup_exists(rootfd, "usr/lib/systemd/ukify", X_OK) &&
+	     !setup_exists(rootfd, "usr/bin/ukify", X_OK))) {
+		fprintf(stderr,
+			"vfiopt setup: /etc/kernel/install.conf has layout=uki, but ukify is not "
+			"installed (Debian's systemd-ukify): kernel-install cannot rebuild the "
+			"unified kernel images, and the words would not reach them\n");
+		return -ENOENT;
+	}
+	if (uki_conf_cmdline(rootfd, where, sizeof(where), value, sizeof(value)) &&
+	    strcmp(value, "@/etc/kernel/cmdline") != 0) {
+		if (ukify_prefers_config(rootfd)) {
+			fprintf(stderr,
+				"vfiopt setup: %s sets Cmdline=, which this ukify builds into "
+				"every "
+				"image in place of /etc/kernel/cmdline: set Cmdline=@/etc/kernel/"
+				"cmdline there (and move its words into that file), or remove it\n",
+				where);
+			return -EOPNOTSUPP;
+		}
+		if (say)
+			printf("note: %s sets Cmdline=, which this kernel-install ignores: it "
+			       "builds "
+			       "/etc/kernel/cmdline into the images\n",
+			       where);
+	}
+	if (say)
+		printf("kernel-install makes unified kernel images here (layout=uki, ukify): setup "
+		       "rebuilds each, with the command line built in\n");
+	return 0;
+}
+
 static int kernel_cmdline_ready(int rootfd, const char *words)
 {
 	struct setup_state old;
@@ -126,6 +341,9 @@ static int kernel_cmdline_ready(int rootfd, const char *words)
 			"ships it)\n");
 		return -ENOENT;
 	}
+	r = proxmox(rootfd) ? 0 : uki_ready(rootfd, false);
+	if (r < 0)
+		return r;
 	r = setup_state_elsewhere(rootfd, KERNEL_CMDLINE);
 	if (r == 0)
 		r = setup_state_read(rootfd, KERNEL_CMDLINE, &old);
@@ -187,6 +405,8 @@ static int kernel_cmdline_write(int rootfd, const char *words)
 
 	if (r < 0)
 		return r;
+	if (!proxmox(rootfd) && uki_ready(rootfd, true) < 0)
+		return -EOPNOTSUPP;
 	if (!setup_exists(rootfd, KERNEL_CMDLINE, F_OK))
 		printf("/%s is missing: made from /proc/cmdline, as kernel-install does\n",
 		       KERNEL_CMDLINE);

@@ -302,6 +302,47 @@ test_check_boot_entries() {
 	expect_out '^      fix: /usr/bin/kernel-install add 6.12.48\+deb12-amd64 /boot/vmlinuz-6.12.48\+deb12-amd64 \(and 1 more\)$'
 }
 
+# A unified kernel image boots with its own .cmdline: check and status read
+# the one systemd-boot boots by default (the newest), not the entries.
+test_check_uki() {
+	local uki
+	setup
+	uki=$T/boot/efi/EFI/Linux/0123-6.12.48+deb12-amd64.efi
+	mkdir -p "$T/usr/bin" "$T/boot/efi/loader/entries" "$T/etc/kernel"
+	printf '#!/bin/sh\n' >"$T/usr/bin/kernel-install"
+	chmod +x "$T/usr/bin/kernel-install"
+	: >"$T/boot/efi/loader/loader.conf"
+	: >"$T/boot/vmlinuz-6.1.0-56-amd64"
+	printf '%s\n' 'options root=UUID=1 ro vfiopt.ids=8086:3e90' >"$T/boot/efi/loader/entries/0123-6.1.conf"
+	fake_uki "$T/boot/efi/EFI/Linux/0123-6.1.0-56-amd64.efi" 'root=UUID=1 ro vfiopt.ids=8086:3e90'
+	fake_uki "$uki" 'root=UUID=1 ro  intel_iommu=on vfiopt.ids=10de:1b80 quiet'
+	verb check
+	expect_out '^ok    the command line built into /boot/efi/EFI/Linux/0123-6\.12\.48\+deb12-amd64\.efi, the unified kernel image that boots next, selects: vfiopt\.ids=10de:1b80 \(not this boot.s: reboot to claim\)$'
+	expect_no_out 'boot entries in'
+	verb status
+	expect_out '^Next boot: /boot/efi/EFI/Linux/0123-6\.12\.48\+deb12-amd64\.efi, a unified kernel image, selects vfiopt\.ids=10de:1b80\.$'
+	# Setup's words not in the image yet: the fix is kernel-install.
+	fake_uki "$uki" 'root=UUID=1 ro quiet'
+	mkdir -p "$T/var/lib/vfiopt"
+	echo '# Written by "vfiopt setup"' >"$T/var/lib/vfiopt/cmdline-added"
+	verb check
+	expect_status 1
+	expect_out '^fail  the command line built into /boot/efi/EFI/Linux/0123-6\.12\.48\+deb12-amd64\.efi, the unified kernel image that boots next, selects nothing: the parameters setup wrote have not reached it$'
+	expect_out '^      fix: /usr/bin/kernel-install add 6\.1\.0-56-amd64 /boot/vmlinuz-6\.1\.0-56-amd64$'
+	verb status
+	expect_out 'a unified kernel image, selects nothing \(no vfiopt word in its command line\)\.$'
+	# No .cmdline; then not a PE image at all.
+	fake_uki "$uki" -
+	verb check
+	expect_out '^warn  /boot/efi/EFI/Linux/0123-6\.12\.48\+deb12-amd64\.efi, the unified kernel image that boots next, has no \.cmdline section'
+	printf 'MZ%.0s' $(seq 100) >"$uki"
+	verb check
+	expect_status 1
+	expect_out '^fail  cannot read the command line of /boot/efi/EFI/Linux/0123-6\.12\.48\+deb12-amd64\.efi, the unified kernel image that boots next: not a PE image with a well-formed \.cmdline section$'
+	verb status
+	expect_out 'its command line cannot be read \(malformed\)\.$'
+}
+
 # A host softdep for one of our drivers, in a file that sorts before
 # vfiopt.conf, hides ours in the initramfs: kmod takes the first.
 test_check_softdeps() {
@@ -550,6 +591,7 @@ run_test "check: whether each selected device can be reset" test_check_reset
 run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
 run_test "check: an initramfs-tools image, its script and its rebuild" test_check_initramfs_tools
 run_test "check: systemd-boot's entries give the next boot's selection" test_check_boot_entries
+run_test "check, status: the command line built into the unified kernel image that boots next" test_check_uki
 run_test "check: a host softdep that hides vfiopt's in the initramfs" test_check_softdeps
 run_test "status: the record next to the drivers now" test_status
 run_test "status --json, check --json: keys, findings, exit status" test_json

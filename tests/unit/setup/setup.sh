@@ -589,6 +589,62 @@ then reboot."
 	expect_changed
 }
 
+# Unified kernel images: kernel-install with layout=uki rebuilds them with
+# /etc/kernel/cmdline through ukify; what it cannot rebuild is refused.
+test_uki() {
+	systemd_boot
+	echo 'layout=uki' >"$T/etc/kernel/install.conf"
+	snapshot >"$T.before"
+	# No ukify: kernel-install would make no image with the words.
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: /etc/kernel/install.conf has layout=uki, but ukify is not installed \(Debian.s systemd-ukify\)'
+	expect_changed
+	fake_program usr/lib/systemd/ukify
+	mkdir -p "$T/usr/lib/kernel/install.d"
+	echo '    opts2.cmdline = kernel_cmdline(opts)' >"$T/usr/lib/kernel/install.d/60-ukify.install"
+	# Another generator, from a drop-in that overrides the file.
+	mkdir -p "$T/etc/kernel/install.conf.d"
+	echo 'uki_generator="dracut"' >"$T/etc/kernel/install.conf.d/50-dracut.conf"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: /etc/kernel/install.conf has uki_generator=dracut: setup rebuilds unified kernel images with ukify only'
+	expect_changed
+	echo 'uki_generator=ukify' >"$T/etc/kernel/install.conf.d/60-ukify.conf"
+	# ukify's own Cmdline=, which systemd 257's kernel-install overrides.
+	printf '%s\n' '[UKI]' 'Cmdline = quiet splash  # ignored' >"$T/etc/kernel/uki.conf"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_out '^note: /etc/kernel/uki.conf sets Cmdline=, which this kernel-install ignores: it builds /etc/kernel/cmdline into the images$'
+	expect_out '^kernel-install makes unified kernel images here \(layout=uki, ukify\): setup rebuilds each, with the command line built in$'
+	expect_file etc/kernel/cmdline 'root=UUID=1 ro quiet intel_iommu=on iommu=pt vfiopt.ids=10de:1b80'
+	expect_out '^  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64$'
+	vsetup --undo
+	expect_status 0
+	expect_file etc/kernel/cmdline 'root=UUID=1 ro quiet'
+	# systemd 262's ukify takes Cmdline= over the file: refused.
+	echo '    if opts2.cmdline is None:' >>"$T/usr/lib/kernel/install.d/60-ukify.install"
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: /etc/kernel/uki.conf sets Cmdline=, which this ukify builds into every image in place of /etc/kernel/cmdline: set Cmdline=@/etc/kernel/cmdline there'
+	expect_changed
+	printf '%s\n' '[UKI]' 'Cmdline=@/etc/kernel/cmdline' >"$T/etc/kernel/uki.conf"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_no_out '^note: '
+	vsetup --undo
+	# Images kernel-install does not make (no layout=uki): refused.
+	systemd_boot
+	fake_uki "$T/boot/efi/EFI/Linux/vendor-6.1.0-56-amd64.efi" 'root=UUID=1 ro'
+	snapshot >"$T.before"
+	vsetup --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: the ESP holds 1 unified kernel image\(s\) that kernel-install does not make \(layout=uki is not set in /etc/kernel/install.conf\)'
+	expect_changed
+}
+
 # Proxmox VE: the same file, and proxmox-boot-tool refresh.
 test_proxmox() {
 	systemd_boot
@@ -785,6 +841,7 @@ run_test "setup: upstream GRUB: GRUB_CMDLINE_LINUX edited, and given back byte f
 run_test "setup: upstream GRUB: a value it cannot edit safely is left alone" test_grub_default_refused
 run_test "setup --undo: what it cannot undo is said, the rest is undone and finished" test_undo_partial
 run_test "setup: systemd-boot: /etc/kernel/cmdline, then kernel-install for each kernel" test_kernel_cmdline
+run_test "setup: unified kernel images: kernel-install with ukify rebuilds them; the rest refused" test_uki
 run_test "setup: Proxmox VE: /etc/kernel/cmdline, then proxmox-boot-tool refresh" test_proxmox
 run_test "setup: Fedora: grubby --args on every BLS entry, --remove-args to undo" test_grubby
 run_test "setup --dry-run: what would be written, edited, removed and run; nothing is" test_dry_run
