@@ -8,7 +8,8 @@
 #   unit tests      strace jq (list --json), cpio (initramfs images),
 #                   initramfs-tools-core (lsinitramfs; not initramfs-tools,
 #                   whose kernel hooks would run on this machine)
-#   dracut images   dracut-core systemd udev kmod binutils
+#   dracut images   dracut-core systemd udev kmod binutils; python3-pefile
+#                   for Debian 13's ukify (a unified kernel image)
 #   kernels         ca-certificates (apt-get download)
 #   QEMU boots      qemu-system-x86 qemu-utils busybox-static e2fsprogs
 #   installed sys.  mmdebstrap fdisk (sfdisk); for the UEFI one, ovmf (the
@@ -17,7 +18,7 @@
 #   bench           zstd (the images compressed as the generators do it)
 set -u
 PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio initramfs-tools-core
-	dracut-core systemd udev kmod binutils ca-certificates
+	dracut-core systemd udev kmod binutils python3-pefile ca-certificates
 	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk ovmf dosfstools
 	debhelper dpkg-dev lintian rpm rpmlint zstd"
 

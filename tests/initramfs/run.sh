@@ -133,6 +133,56 @@ check_image() {
 # or HDA class alias, each once, but not what the by-name list has, nor a
 # virtio driver or another PCI driver.  Without the lists: the names only,
 # and a failure.
+# A unified kernel image as Debian 13 makes one: its own ukify
+# (systemd-ukify 257) and systemd-stub (systemd-boot-efi), Debian 13's
+# kernel and the dracut image above, the command line built in.  check and
+# status must read that line from it, with our own PE reader, on a fake
+# root whose ESP holds it; and see a rebuilt image without the words.
+check_uki_from_ukify() {
+	local tools=$work/ukify root=$work/uki-root pkg deb uki
+	local img=$work/trixie-no-hostonly-systemd.img words='root=UUID=1 ro console=ttyS0 iommu=pt vfiopt.ids=1234:1111'
+	[ -f "$img" ] || {
+		tap_fail "no image of Debian 13's kernel from the test before"
+		return
+	}
+	kernel_fetch trixie 2>"$work/fetch.err" || {
+		tap_fail "no Debian 13 kernel: $(cat "$work/fetch.err")"
+		return
+	}
+	rm -rf "$tools" && mkdir -p "$tools"
+	for pkg in systemd-ukify systemd-boot-efi; do
+		if ! deb=$(_kernel_deb "$pkg") || ! dpkg-deb -x "$deb" "$tools"; then
+			tap_fail "no $pkg from Debian 13"
+			return
+		fi
+	done
+	rm -rf "$root" && cp -a "$top/tests/trees/desktop" "$root" && mkdir -p "$root/run" "$root/etc"
+	uki=$root/boot/efi/EFI/Linux/0123-$KERNEL_VERSION.efi
+	mkdir -p "${uki%/*}"
+	_ukify() { # CMDLINE
+		/usr/bin/python3 "$tools/usr/lib/systemd/ukify" build --linux="$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" \
+			--initrd="$img" --cmdline="$1" --uname="$KERNEL_VERSION" \
+			--stub="$tools/usr/lib/systemd/boot/efi/linuxx64.efi.stub" --output="$uki" \
+			>"$work/ukify.log" 2>&1 || tap_fail "ukify failed:" "$(tail -n 5 "$work/ukify.log")"
+	}
+	_ukify "$words"
+	# What the firmware would load: the .cmdline section objdump sees.
+	objdump -h "$uki" | grep -q ' \.cmdline ' || tap_fail "ukify made no .cmdline section"
+	"$top/vfiopt" status --sysroot "$root" >"$work/uki-status.out" 2>&1
+	grep -qx "Next boot: /boot/efi/EFI/Linux/0123-$KERNEL_VERSION.efi, a unified kernel image, selects vfiopt.ids=1234:1111." \
+		"$work/uki-status.out" || tap_fail "status:" "$(cat "$work/uki-status.out")"
+	"$top/vfiopt" check --sysroot "$root" >"$work/uki-check.out" 2>&1
+	grep -qx "ok    the command line built into /boot/efi/EFI/Linux/0123-$KERNEL_VERSION.efi, the unified kernel image that boots next, selects: vfiopt.ids=1234:1111 (not this boot's: reboot to claim)" \
+		"$work/uki-check.out" || tap_fail "check:" "$(cat "$work/uki-check.out")"
+	# Rebuilt without the words, with setup's record still there: check fails.
+	_ukify 'root=UUID=1 ro console=ttyS0'
+	mkdir -p "$root/var/lib/vfiopt" && echo '# Written by "vfiopt setup"' >"$root/var/lib/vfiopt/cmdline-added"
+	"$top/vfiopt" check --sysroot "$root" >"$work/uki-check.out" 2>&1 &&
+		tap_fail "check passed with a UKI that selects nothing"
+	grep -q "^fail  the command line built into /boot/efi/EFI/Linux/0123-$KERNEL_VERSION.efi, the unified kernel image that boots next, selects nothing" \
+		"$work/uki-check.out" || tap_fail "check:" "$(cat "$work/uki-check.out")"
+}
+
 check_softdeps_tool() {
 	local k=$work/fake-kernel out
 	mkdir -p "$k"
@@ -291,6 +341,8 @@ run_test "dracut image, Debian 13's kernel (trixie), no-hostonly, systemd-based"
 	check_image trixie no-hostonly systemd
 run_test "dracut image, unstable's newest kernel (sid), no-hostonly, systemd-based" \
 	check_image sid no-hostonly systemd
+run_test "a UKI from Debian 13's ukify and systemd-stub: check and status read its .cmdline" \
+	check_uki_from_ukify
 run_test "vfiopt-softdeps: a kernel's GPU and HDA drivers, from its module lists" check_softdeps_tool
 run_test "dracut: opt-in, and /etc/vfiopt.conf baked in" check_opt_in
 run_test "kmod: the first softdep for a driver wins, ours included" check_first_softdep_wins
