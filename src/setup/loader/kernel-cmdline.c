@@ -132,7 +132,7 @@ struct install_conf {
 	char uki_generator[32];
 };
 
-/* One KEY=value at of an install.conf, the value unquoted, into @val when KEY is @key. */
+/* One KEY=value line of an install.conf, the value unquoted, into @val when KEY is @key. */
 static void conf_value(const char *at, const char *key, char *val, size_t size)
 {
 	size_t klen = strlen(key), n;
@@ -256,7 +256,7 @@ static bool uki_conf_cmdline(int rootfd, char *where, size_t wsize, char *val, s
 /*
  * Whether this ukify, run by kernel-install, takes Cmdline= of uki.conf
  * over /etc/kernel/cmdline: systemd 262's 60-ukify.install falls back to
- * the file only when the configuration sets no command at; 257's sets
+ * the file only when the configuration sets no command line; 257's sets
  * it from the file unconditionally.  Asked of the installed script itself.
  */
 static bool ukify_prefers_config(int rootfd)
