@@ -162,6 +162,17 @@ static void conf_read(int rootfd, const char *path, struct install_conf *conf)
 	}
 }
 
+/* The first of @n search-path entries that exists: kernel-install's and ukify's rule. */
+static const char *first_present(int rootfd, const char *const *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (setup_exists(rootfd, paths[i], F_OK))
+			return paths[i];
+	return NULL;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp((const char *)a, (const char *)b);
@@ -179,15 +190,15 @@ static void install_conf(int rootfd, struct install_conf *conf)
 					     "usr/lib/kernel/install.conf" };
 	static char names[32][256];
 	char path[PATH_BUF_MAX];
+	const char *first;
 	struct dirent *de;
 	size_t i, n = 0;
 	DIR *d;
 
 	memset(conf, 0, sizeof(*conf));
-	for (i = 0; i < ARRAY_SIZE(paths) && !setup_exists(rootfd, paths[i], F_OK); i++)
-		;
-	if (i < ARRAY_SIZE(paths))
-		conf_read(rootfd, paths[i], conf);
+	first = first_present(rootfd, paths, ARRAY_SIZE(paths));
+	if (first)
+		conf_read(rootfd, first, conf);
 	d = opendir_at(rootfd, "etc/kernel/install.conf.d");
 	if (!d)
 		return;
@@ -215,15 +226,12 @@ static bool uki_conf_cmdline(int rootfd, char *where, size_t wsize, char *val, s
 					     "usr/local/lib/kernel/uki.conf",
 					     "usr/lib/kernel/uki.conf" };
 	static char text[65536];
+	const char *first = first_present(rootfd, paths, ARRAY_SIZE(paths)), *at;
 	bool in_uki = false;
-	const char *at;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(paths) && !setup_exists(rootfd, paths[i], F_OK); i++)
-		;
-	if (i == ARRAY_SIZE(paths) || read_file_at(rootfd, paths[i], text, sizeof(text)) <= 0)
+	if (!first || read_file_at(rootfd, first, text, sizeof(text)) <= 0)
 		return false;
-	path_join(where, wsize, "/%s", paths[i]);
+	path_join(where, wsize, "/%s", first);
 	for (at = text; at; at = strchr(at, '\n'), at = at ? at + 1 : NULL) {
 		const char *p = at + strspn(at, " \t");
 		size_t n = strcspn(p, "=\n");
