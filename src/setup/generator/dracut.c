@@ -4,8 +4,11 @@
  * so that every image dracut builds from now on, a kernel upgrade's
  * included, runs the claim before udev.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "host/paths.h"
@@ -62,15 +65,79 @@ static int dracut_undo(int rootfd)
 	return setup_remove_owned(rootfd, DRACUT_SNIPPET);
 }
 
+static int newest_first(const void *a, const void *b)
+{
+	return strverscmp((const char *)b, (const char *)a);
+}
+
+/*
+ * The kernels whose image Debian's way names /boot/initrd.img-VERSION and
+ * whose modules are installed, newest first, into @versions: how many.
+ */
+static size_t debian_images(int rootfd, char (*versions)[128], size_t max)
+{
+	static const char prefix[] = "initrd.img-";
+	char modules[PATH_BUF_MAX];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dir = opendir_at(rootfd, "boot");
+
+	if (!dir)
+		return 0;
+	while (n < max && (de = readdir(dir))) {
+		const char *version = de->d_name + sizeof(prefix) - 1;
+
+		if (strncmp(de->d_name, prefix, sizeof(prefix) - 1) != 0 || !*version ||
+		    path_join(modules, sizeof(modules), "usr/lib/modules/%s", version) != 0 ||
+		    (!setup_exists(rootfd, modules, F_OK) &&
+		     (path_join(modules, sizeof(modules), "lib/modules/%s", version) != 0 ||
+		      !setup_exists(rootfd, modules, F_OK))) ||
+		    path_join(versions[n], sizeof(versions[n]), "%s", version) != 0)
+			continue;
+		n++;
+	}
+	closedir(dir);
+	qsort(versions, n, sizeof(versions[0]), newest_first);
+	return n;
+}
+
+/*
+ * Debian (and Ubuntu) boot /boot/initrd.img-VERSION, the name their
+ * postinst.d/dracut gives dracut.  dracut's own default, which
+ * --regenerate-all writes, is another file once systemd-boot's ESP has
+ * an entry directory ($ESP/MACHINE-ID/VERSION/initrd: dracut.sh's outfile
+ * rules, dracut 059 and 106 alike), and /boot/initrd.img-VERSION would
+ * keep the old image, which Debian's 55-initrd.install then adds to the
+ * entry after the new one.  So each of those images is named; elsewhere
+ * (Fedora's /boot/initramfs-VERSION.img) dracut's default is the image.
+ */
 static size_t dracut_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
 	static const struct setup_command regenerate = { { DRACUT, "--regenerate-all", "--force",
 							   NULL } };
+	static char versions[64][128], images[SETUP_COMMANDS_MAX][PATH_BUF_MAX];
+	size_t n, i;
 
 	if (!max || !dracut_detect(rootfd))
 		return 0;
-	cmds[0] = regenerate;
-	return 1;
+	n = debian_images(rootfd, versions, ARRAY_SIZE(versions));
+	if (!n) {
+		cmds[0] = regenerate;
+		return 1;
+	}
+	for (i = 0; i < n && i < max && i < SETUP_COMMANDS_MAX; i++) {
+		if (path_join(images[i], sizeof(images[i]), "/boot/initrd.img-%s", versions[i]) !=
+		    0)
+			break;
+		cmds[i] = (struct setup_command){ { DRACUT, "--force", images[i], versions[i],
+						    NULL } };
+	}
+	if (i < n)
+		fprintf(stderr,
+			"vfiopt setup: note: %zu older kernels left out; run dracut --force "
+			"/boot/initrd.img-VERSION VERSION for them yourself\n",
+			n - i);
+	return i;
 }
 
 const struct setup_backend setup_dracut = {

@@ -259,7 +259,7 @@ test_check_next_boot() {
 	echo '# Written by "vfiopt setup"' >"$T/etc/default/grub.d/vfiopt.cfg"
 	verb check
 	expect_status 1
-	expect_out '^      fix: /usr/bin/dracut --regenerate-all --force$'
+	expect_out '^      fix: /usr/bin/dracut --force /boot/initrd.img-6.1.0-56-amd64 6.1.0-56-amd64$'
 	expect_out '^ok    the kernel command line is set through GRUB, /etc/default/grub.d$'
 	expect_out '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
 	expect_out '^      fix: /usr/sbin/update-grub$'

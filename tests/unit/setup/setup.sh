@@ -538,6 +538,38 @@ systemd_boot() {
 	snapshot >"$T.before"
 }
 
+# Debian 13 with dracut and systemd-boot: the ESP has an entry directory,
+# so dracut's default image would be $ESP/MACHINE-ID/VERSION/initrd, not
+# the /boot/initrd.img-VERSION that Debian boots (and 55-initrd.install
+# adds to each entry): each such image is named, newest first, then
+# kernel-install remakes the entries.  A kernel without an image is left
+# to kernel-install.
+test_dracut_debian_images() {
+	systemd_boot
+	rm "$T/usr/sbin/update-initramfs" "$T/usr/share/initramfs-tools/hooks/vfiopt"
+	fake_program usr/bin/dracut
+	mkdir -p "$T/boot/efi/loader/entries" "$T/boot/efi/0123456789abcdef0123456789abcdef"
+	: >"$T/boot/initrd.img-6.1.0-56-amd64"
+	: >"$T/boot/initrd.img-6.12.48+deb12-amd64"
+	# An image whose modules are gone, and a name that only starts alike.
+	: >"$T/boot/initrd.img-5.4.0-1-amd64"
+	: >"$T/boot/initrd.img-"
+	vsetup --ids 10de:1b80
+	expect_status 0
+	expect_out '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install; Proxmox.s proxmox-boot-tool\); initramfs: dracut$'
+	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
+  /usr/bin/dracut --force /boot/initrd.img-6.12.48+deb12-amd64 6.12.48+deb12-amd64
+  /usr/bin/dracut --force /boot/initrd.img-6.1.0-56-amd64 6.1.0-56-amd64
+  /usr/bin/kernel-install add 6.12.48+deb12-amd64 /boot/vmlinuz-6.12.48+deb12-amd64
+  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64
+then reboot."
+	# Without Debian's names, dracut's own default is the image.
+	rm "$T"/boot/initrd.img-*
+	vsetup --ids 10de:1b80
+	expect_out '^  /usr/bin/dracut --regenerate-all --force$'
+	expect_no_out '^  /usr/bin/dracut --force'
+}
+
 # systemd-boot: /etc/kernel/cmdline, made from /proc/cmdline when missing,
 # then every kernel's entry written again by kernel-install.
 test_kernel_cmdline() {
@@ -841,6 +873,8 @@ run_test "setup: upstream GRUB: GRUB_CMDLINE_LINUX edited, and given back byte f
 run_test "setup: upstream GRUB: a value it cannot edit safely is left alone" test_grub_default_refused
 run_test "setup --undo: what it cannot undo is said, the rest is undone and finished" test_undo_partial
 run_test "setup: systemd-boot: /etc/kernel/cmdline, then kernel-install for each kernel" test_kernel_cmdline
+run_test "setup: dracut on Debian with systemd-boot: each /boot/initrd.img-VERSION by name, then kernel-install" \
+	test_dracut_debian_images
 run_test "setup: unified kernel images: kernel-install with ukify rebuilds them; the rest refused" test_uki
 run_test "setup: Proxmox VE: /etc/kernel/cmdline, then proxmox-boot-tool refresh" test_proxmox
 run_test "setup: Fedora: grubby --args on every BLS entry, --remove-args to undo" test_grubby
