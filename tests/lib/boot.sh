@@ -9,6 +9,8 @@
 
 # shellcheck source=tests/lib/report.sh
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
+# shellcheck source=tests/lib/accel.sh
+. "$(dirname "${BASH_SOURCE[0]}")/accel.sh"
 
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 GPU=0000:00:03.0
@@ -53,26 +55,12 @@ _boot_root() {
 	mke2fs -q -t ext4 -d "$dir" "$BOOT_ROOT" 32M >/dev/null
 }
 
-# KVM only when a quick boot shows it works: /dev/kvm may be there and
-# still fail (nested virtualisation).  The kernel panics for want of a
-# root: reaching that panic is the proof.  Once, in boot_setup: the answer
-# is in BOOT_ACCEL (which a caller may also set beforehand).
+# KVM only when a quick boot shows it works (tests/lib/accel.sh).  Once,
+# in boot_setup: the answer is in BOOT_ACCEL (which a caller may also set
+# beforehand).
 boot_probe_accel() {
-	local log=$BOOT_WORK/kvm-probe.log
 	[ -n "${BOOT_ACCEL:-}" ] && return
-	BOOT_ACCEL=tcg
-	if [ -w /dev/kvm ]; then
-		# In a subshell: a QEMU that aborts on a broken KVM is only an answer.
-		(timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
-			-display none -no-reboot -serial "file:$log" \
-			-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" \
-			-append "console=ttyS0 panic=-1 root=/dev/nonexistent"
-		exit 0) >/dev/null 2>&1
-		if grep -q 'Kernel panic' "$log" 2>/dev/null; then
-			BOOT_ACCEL=kvm
-		fi
-	fi
-	return 0
+	BOOT_ACCEL=$(accel_probe "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION")
 }
 
 # boot_initramfs IMAGE SERIES INIT [DRACUT ARGS...]: INIT is systemd or shell.
