@@ -135,7 +135,7 @@ expect_same_files() { # WHAT LOG-A TAG-A LOG-B TAG-B [IGNORED-PATH-REGEX]
 BOOTED=yes
 
 # boot NAME STAGE [DOWN WORDS]: one boot of the disk through its boot
-# loader (DOWN and WORDS: GRUB's menu, see system_boot); LOG is
+# loader (WORDS typed at its menu, see system_boot); LOG is
 # its report, kept in $logs with the console's log.  After a boot that
 # failed, the ones that follow from it fail at once.
 boot() {

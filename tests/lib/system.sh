@@ -13,7 +13,9 @@
 #   grub          GRUB for BIOS (grub-pc), one MBR partition
 #   systemd-boot  UEFI (QEMU's OVMF), systemd-boot with kernel-install;
 #                 GPT with an ESP mounted at /boot/efi, as Debian's
-#                 installer lays it out, and no /etc/kernel/cmdline
+#                 installer lays it out, and no /etc/kernel/cmdline; on
+#                 Debian 13 with systemd-ukify too, which kernel-install
+#                 uses once install.conf says layout=uki
 #
 # SYSTEM_GENERATOR chooses the initramfs generator it is installed with:
 # dracut or initramfs-tools (Debian's default), each set to host-only
@@ -39,8 +41,8 @@
 # system_image                 sets SYSTEM_IMAGE (building it if needed)
 # system_disk DISK             a fresh overlay of the image
 # system_boot LOG DISK STAGE [DOWN WORDS]
-#                              one boot through GRUB; with DOWN and WORDS,
-#                              edit the entry at GRUB's menu first
+#                              one boot through the boot loader; with
+#                              WORDS, typed at its menu first
 
 SYSTEM_SUITE=${SYSTEM_SUITE:-bookworm}
 # shellcheck disable=SC2034 # SYSTEM_RELEASE and SYSTEM_KERNEL are for the suites
@@ -63,7 +65,11 @@ esac
 SYSTEM_LOADER=${SYSTEM_LOADER:-grub}
 case $SYSTEM_LOADER in
 grub) _system_loader_packages=grub-pc ;;
-systemd-boot) _system_loader_packages="systemd-boot dosfstools" ;;
+systemd-boot)
+	_system_loader_packages="systemd-boot dosfstools"
+	# Debian 13's UEFI system can make unified kernel images as well.
+	[ "$SYSTEM_SUITE" = bookworm ] || _system_loader_packages="$_system_loader_packages systemd-ukify"
+	;;
 *)
 	echo "system: SYSTEM_LOADER is grub or systemd-boot, not $SYSTEM_LOADER" >&2
 	exit 2
@@ -86,11 +92,16 @@ SYSTEM_ESP_MB=512
 SYSTEM_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 SYSTEM_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 SYSTEM_MEM=${SYSTEM_MEM:-1024}
-# A boot and dracut under software emulation: minutes, never hours.
-SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-900}
+# A boot and what its stage runs under software emulation: minutes, never
+# hours.  The longest, Debian 13's UEFI stock boot with four dracut runs,
+# takes ten minutes on an idle two-core machine; a busy one gets three
+# times that.
+SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-1800}
 
 VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/vfiopt}
 _system_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lib/accel.sh
+. "$_system_top/tests/lib/accel.sh"
 
 # The rig's agent, the one file the rig adds to the system.
 _system_agent_unit() {
@@ -285,20 +296,10 @@ system_image() {
 	_system_accel
 }
 
-# KVM only when a quick boot shows it works (the kernel reaches its panic
-# for want of a root); software emulation otherwise.
+# KVM only when a quick boot shows it works (tests/lib/accel.sh).
 _system_accel() {
-	local log
 	[ -n "${SYSTEM_ACCEL:-}" ] && return
-	SYSTEM_ACCEL=tcg
-	[ -w /dev/kvm ] || return 0
-	log=$(mktemp)
-	(timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 -m 256 -nodefaults \
-		-display none -no-reboot -serial "file:$log" -kernel "$SYSTEM_DIR/vmlinuz" \
-		-append "console=ttyS0 panic=-1 root=/dev/nonexistent"
-	exit 0) >/dev/null 2>&1
-	grep -q 'Kernel panic' "$log" && SYSTEM_ACCEL=kvm
-	rm -f "$log"
+	SYSTEM_ACCEL=$(accel_probe "$SYSTEM_DIR/vmlinuz")
 }
 
 # system_deb LOG: build/deb/vfiopt_*.deb, which the guest installs as a
@@ -362,9 +363,12 @@ _system_qemu() {
 		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1c,chassis=1 -device e1000e,bus=rp1 \
 		"${firmware[@]}" "$@" >"$log.qemu" 2>&1 {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_QEMU=$!
-	if [ -n "${SYSTEM_MENU_DOWN:-}" ]; then
-		_system_grub_edit "$log.console" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS" ||
-			echo "GRUB-EDIT-FAILED" >>"$log.qemu"
+	if [ -n "${SYSTEM_MENU_WORDS:-}" ]; then
+		if [ "$SYSTEM_LOADER" = systemd-boot ]; then
+			_system_sdboot_edit "$log.console" "$SYSTEM_MENU_WORDS"
+		else
+			_system_grub_edit "$log.console" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS"
+		fi || echo "MENU-EDIT-FAILED" >>"$log.qemu"
 	fi
 	wait "$SYSTEM_QEMU"
 	exec {keep}>&- {SYSTEM_KEYS}>&-
@@ -403,8 +407,24 @@ _system_grub_edit() {
 	printf '\005 %s\030' "$words" >&"$SYSTEM_KEYS"
 }
 
-# system_boot LOG DISK STAGE [DOWN WORDS]: boot the disk through GRUB and
-# run STAGE of tests/system/guest/stages.sh; 0 when its report ended.
+# The same at systemd-boot's menu, which shows while loader.conf's timeout
+# runs ("Boot in N s."): 'e' on the default entry opens its options in
+# the line editor, Ctrl-E goes to their end, the words, Enter boots.
+# (OVMF's terminal hands the control characters on as they are, and
+# systemd-boot's editor takes them as Emacs does.)
+_system_sdboot_edit() {
+	local console=$1 words=$2
+	_system_wait_for "$console" "Boot in " 300 || return 1
+	printf e >&"$SYSTEM_KEYS"
+	sleep 2
+	printf '\005 %s\r' "$words" >&"$SYSTEM_KEYS"
+}
+
+# system_boot LOG DISK STAGE [DOWN WORDS]: boot the disk through its boot
+# loader and run STAGE of tests/system/guest/stages.sh; 0 when its report
+# ended.  With WORDS, type them at the menu: on GRUB's, at the end of the
+# linux line DOWN lines into the entry; on systemd-boot's, at the end of
+# the entry's options (DOWN is not used).
 system_boot() {
 	SYSTEM_MENU_DOWN=${4:-} SYSTEM_MENU_WORDS=${5:-} _system_qemu "$1" "$2" qcow2 "$3"
 }

@@ -194,7 +194,7 @@ test_rescue() {
 	# an empty one: two more lines to go down.
 	down=$((down + 2))
 	boot rescue rescue "$down" vfiopt.disable=1 || return
-	grep -q GRUB-EDIT-FAILED "$LOG.qemu" && tap_fail "GRUB's menu did not come up for editing"
+	grep -q MENU-EDIT-FAILED "$LOG.qemu" && tap_fail "GRUB's menu did not come up for editing"
 	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2 .*vfiopt.disable=1\$"
 	expect_dev "$LOG" "$NIC2" e1000 '(null)'
 	expect_nics_untouched "$LOG"

@@ -1,20 +1,33 @@
 #!/bin/bash
-# The user's path on a Debian 12 UEFI system (QEMU's OVMF) that boots with
+# The user's path on a UEFI system (QEMU's OVMF) that boots with
 # systemd-boot and makes its entries with kernel-install, as Debian's
 # installer leaves one with systemd-boot chosen (see tests/lib/system.sh):
-# no /etc/kernel/cmdline, initramfs-tools with MODULES=dep.  apt-get
-# install of the .deb, check, setup --apply (the generator, then
-# kernel-install for each kernel), reboot through systemd-boot, the claim,
-# status, check, setup --undo --apply, reboot.  The serial logs of the last
-# run stay in tests/system/logs/initramfs-tools-systemd-boot/.
+# no /etc/kernel/cmdline, a host-only initramfs.  apt-get install of the
+# .deb, check, setup --apply (the generator, then kernel-install for each
+# kernel), reboot through systemd-boot, the claim, status, check,
+# vfiopt.disable=1 typed at systemd-boot's menu, setup --undo --apply,
+# reboot.  The serial logs of the last run stay in
+# tests/system/logs/[SUITE-]GENERATOR-systemd-boot/.
 #
-# tests/system/systemd-boot.sh [LAST]: stop after the test named LAST
-# (image, stock, setup, claimed, undone).
+# [SYSTEM_SUITE=trixie|bookworm] [SYSTEM_GENERATOR=dracut|initramfs-tools]
+# tests/system/systemd-boot.sh [LAST]: Debian 13 with dracut unless said;
+# stop after the test named LAST (image, stock, setup, claimed, rescue,
+# undone; on Debian 13 then to_uki, uki, uki_undone).
+#
+# With dracut, Debian 13's own chain makes two images for every kernel it
+# installs: /etc/kernel/postinst.d/dracut writes /boot/initrd.img-VERSION,
+# and kernel-install's 50-dracut.install builds the entry's "initrd" once
+# more (its 55-initrd.install adds initrd.img-VERSION to the entry as
+# well).  setup has kernel-install remake the entries, so both carry the
+# claim.
 set -u
-export SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools SYSTEM_LOADER=systemd-boot
+export SYSTEM_SUITE=${SYSTEM_SUITE:-trixie} SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut}
+export SYSTEM_LOADER=systemd-boot
 # shellcheck source=tests/lib/system-suite.sh
 . "$(dirname "$0")/../lib/system-suite.sh"
-system_suite_open undone "$@"
+last=undone
+[ "$SYSTEM_SUITE" = bookworm ] || last=uki_undone
+system_suite_open "$last" "$@"
 
 # Every entry's options carry WORDS-REGEX, and there is at least one.
 expect_entries() { # LOG TAG EXTENDED-REGEX
@@ -26,12 +39,27 @@ expect_entries() { # LOG TAG EXTENDED-REGEX
 	fi
 }
 
+# A unified kernel image that kernel-install put on the ESP, by its path.
+UKI_RE='/boot/efi/EFI/Linux/[0-9a-f]{32}-'"$SYSTEM_KERNEL"'[^ ]+\.efi'
+
+# Every initrd of every entry holds the helper (yes) or none does (no),
+# and there is at least one.
+expect_entry_initrds() { # LOG TAG yes|no
+	local all with
+	all=$(tagged "$1" EINITRD "$2" | wc -l)
+	with=$(tagged "$1" EINITRD "$2" | grep -c " $3\$")
+	if [ "$all" = 0 ] || [ "$all" != "$with" ]; then
+		tap_fail "$with of $all initrds of the entries ($2) say $3:" "$(tagged "$1" EINITRD "$2")"
+	fi
+}
+
 # This boot was started by systemd-boot: it says so in LoaderInfo, and
 # the command line starts with the initrd= it adds for an entry's initrd
 # (\MACHINE-ID\VERSION\initrd.img-VERSION, where kernel-install put it).
 expect_systemd_boot() { # LOG
 	expect_report "$1" '^LOADER systemd-boot [0-9]'
-	expect_report "$1" '^CMDLINE initrd=\\[0-9a-f]{32}\\6\.1\.[^ ]+\\initrd\.img-6\.1\.[^ ]+ root=UUID='
+	# shellcheck disable=SC1003 # the backslashes of EFI paths, in a regex
+	expect_report "$1" '^CMDLINE (initrd=\\[0-9a-f]{32}\\'"$SYSTEM_KERNEL"'[^ ]+\\initrd(\.img-'"$SYSTEM_KERNEL"'[^ ]+)? )+root=UUID='
 }
 
 # 1. A stock boot through systemd-boot: efifb drove the firmware
@@ -60,7 +88,7 @@ test_setup() {
 	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
 	expect_out "$LOG" setup '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install'
 	expect_out "$LOG" setup '^/etc/kernel/cmdline is missing: made from /proc/cmdline, as kernel-install does$'
-	expect_out "$LOG" setup '^  0000:00:06.0 is the boot VGA: no switch needed, vfio-pci on Linux 6\.1\.[^ ]+ removes the firmware framebuffer itself$'
+	expect_out "$LOG" setup '^  0000:00:06.0 is the boot VGA: no switch needed, vfio-pci on Linux '"$SYSTEM_KERNEL"'[^ ]+ removes the firmware framebuffer itself$'
 	expect_out "$LOG" setup '^Done: reboot to claim the devices.$'
 	# The first boot's command line, as kernel-install took it (with the
 	# machine id it adds), then setup's words.
@@ -68,7 +96,8 @@ test_setup() {
 	expect_no_report "$LOG" '^ENTRY setup .*(initrd=|BOOT_IMAGE=|intel_iommu|efifb|initcall_blacklist)'
 	expect_report "$LOG" '^KCMDLINE setup root=UUID=[^ ]+ ro console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32} iommu=pt vfiopt\.ids=1234:1111$'
 	expect_image "$LOG" setup
-	expect_out "$LOG" check-after '^ok    initramfs-tools builds the initramfs; vfiopt.s part is installed'
+	expect_entry_initrds "$LOG" setup yes
+	expect_out "$LOG" check-after "^ok    $SYSTEM_GENERATOR builds the initramfs; vfiopt.s part is installed"
 	expect_no_out "$LOG" check-after '^fail'
 	point_at_logs_on_failure
 }
@@ -94,17 +123,34 @@ test_claimed() {
 	point_at_logs_on_failure
 }
 
-# 4. setup --undo --apply, reboot through systemd-boot: the host drivers
+# 4. The rescue switch, typed at systemd-boot's menu as a user would: the
+#    entry's options with vfiopt.disable=1 at their end, and nothing
+#    claimed.
+test_rescue() {
+	[ -f "$logs/claimed.log" ] || return
+	expect_report "$logs/claimed.log" '^LOADERCONF-RC 0$'
+	boot rescue uefi_rescue 0 vfiopt.disable=1 || return
+	grep -q MENU-EDIT-FAILED "$LOG.qemu" && tap_fail "systemd-boot's menu did not come up for editing"
+	expect_systemd_boot "$LOG"
+	expect_report "$LOG" '^CMDLINE .* iommu=pt vfiopt.ids=1234:1111 vfiopt.disable=1$'
+	expect_host_drivers "$LOG"
+	expect_report "$LOG" '^KLOG vfiopt: disabled by vfiopt.disable=1: claiming nothing$'
+	expect_no_report "$LOG" '^RECORD '
+	point_at_logs_on_failure
+}
+
+# 5. setup --undo --apply, reboot through systemd-boot: the host drivers
 #    again, no entry with a vfiopt word, /etc and /boot as before but for
 #    the rebuilt initramfs and the /etc/kernel/cmdline setup made, which
 #    stays with this boot's words taken out.
 test_undone() {
-	[ -f "$logs/claimed.log" ] || return
-	LOG=$logs/claimed.log
+	[ -f "$logs/rescue.log" ] || return
+	LOG=$logs/rescue.log
 	expect_rc "$LOG" undo 0
 	expect_out "$LOG" undo '^kept /etc/kernel/cmdline, which setup made'
 	expect_entries "$LOG" undo ' console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32}$'
 	expect_no_report "$LOG" '^(ENTRY|KCMDLINE) undo .*vfiopt'
+	expect_entry_initrds "$LOG" undo no
 	boot undone uefi_undone || return
 	expect_systemd_boot "$LOG"
 	expect_undone "$LOG"
@@ -117,8 +163,71 @@ test_undone() {
 	point_at_logs_on_failure
 }
 
-system_step image "a Debian 12 UEFI system from Debian's archive, systemd-boot installed by its first boot"
+# 6. The same system turned to unified kernel images (Debian 13 only: its
+#    systemd-ukify), in the undone boot: layout=uki, the kernel added
+#    again, setup --apply.  The image's .cmdline carries the words, and
+#    check and status read them from it.
+test_to_uki() {
+	[ -f "$logs/undone.log" ] || return
+	LOG=$logs/undone.log
+	expect_rc "$LOG" uki-remove 0
+	expect_rc "$LOG" uki-add 0
+	expect_eq "type #1 entries once layout=uki" "$(tagged "$LOG" ENTRY before)" ""
+	expect_eq "unified kernel images made by kernel-install" \
+		"$(tagged "$LOG" UKI before | grep -cE '^[0-9a-f]{32}-'"$SYSTEM_KERNEL"'[^ ]+\.efi$')" 1
+	expect_out "$LOG" check-before "^ok    the command line built into $UKI_RE, the unified kernel image that boots next, selects nothing\$"
+	expect_rc "$LOG" uki-setup 0
+	expect_out "$LOG" uki-setup '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install'
+	expect_out "$LOG" uki-setup '^Done: reboot to claim the devices.$'
+	expect_eq "the image setup had kernel-install remake" "$(tagged "$LOG" UKI setup)" \
+		"$(tagged "$LOG" UKI before)"
+	expect_out "$LOG" check-after "^ok    the command line built into $UKI_RE, the unified kernel image that boots next, selects: iommu=pt vfiopt.ids=1234:1111 \\(not this boot.s: reboot to claim\\)\$"
+	expect_no_out "$LOG" check-after '^fail'
+	expect_out "$LOG" status-after "^Next boot: $UKI_RE, a unified kernel image, selects iommu=pt vfiopt.ids=1234:1111\\.\$"
+	point_at_logs_on_failure
+}
+
+# 7. Booted from that image: its own command line (no initrd= from
+#    systemd-boot, whose type #2 entry it is), the claim; then undone,
+#    which remakes the image without the words.
+test_uki() {
+	[ -f "$logs/undone.log" ] || return
+	boot uki uefi_uki || return
+	expect_report "$LOG" '^LOADER systemd-boot [0-9]'
+	expect_report "$LOG" '^CMDLINE root=UUID=[^ ]+ ro console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32} iommu=pt vfiopt\.ids=1234:1111$'
+	expect_vga_claimed "$LOG"
+	expect_rc "$LOG" status 0
+	expect_out "$LOG" status "^  $GPU  1234:1111  id +- +claimed +vfio-pci +bochs-drm\$"
+	expect_out "$LOG" status "^Next boot: $UKI_RE, a unified kernel image, selects iommu=pt vfiopt.ids=1234:1111\\.\$"
+	expect_rc "$LOG" check 0
+	expect_out "$LOG" check "^ok    the command line built into $UKI_RE, the unified kernel image that boots next, selects: iommu=pt vfiopt.ids=1234:1111\$"
+	expect_rc "$LOG" undo 0
+	expect_eq "the image the undo had kernel-install remake" "$(tagged "$LOG" UKI undo)" \
+		"$(tagged "$LOG" UKI claimed)"
+	expect_out "$LOG" check-undo "^ok    the command line built into $UKI_RE, the unified kernel image that boots next, selects nothing\$"
+	point_at_logs_on_failure
+}
+
+# 8. After the undo, booted from the image once more: the host drivers.
+test_uki_undone() {
+	[ -f "$logs/uki.log" ] || return
+	boot uki_undone uefi_uki_undone || return
+	expect_report "$LOG" '^LOADER systemd-boot [0-9]'
+	expect_no_report "$LOG" '^CMDLINE .*(vfiopt|iommu=pt)'
+	expect_host_drivers "$LOG"
+	expect_no_report "$LOG" '^RECORD '
+	expect_out "$LOG" status "^Next boot: $UKI_RE, a unified kernel image, selects nothing"
+	point_at_logs_on_failure
+}
+
+system_step image "a $SYSTEM_RELEASE UEFI system from Debian's archive, systemd-boot installed by its first boot"
 system_step stock "stock boot through systemd-boot: efifb, then bochs-drm holds the VGA"
 system_step setup "setup --apply: /etc/kernel/cmdline from this boot's, kernel-install remakes every entry"
 system_step claimed "reboot through systemd-boot: VGA and audio on vfio-pci, efifb taken down by vfio-pci"
+system_step rescue "vfiopt.disable=1 typed at systemd-boot's menu claims nothing"
 system_step undone "setup --undo --apply, reboot: host drivers back, entries and /etc and /boot as before"
+if [ "$SYSTEM_SUITE" != bookworm ]; then
+	system_step to_uki "layout=uki: kernel-install makes a UKI with ukify; setup builds its words into it"
+	system_step uki "reboot into the UKI: its own command line claims; status and check read its .cmdline"
+	system_step uki_undone "setup --undo --apply takes the words out of the UKI; reboot: host drivers back"
+fi

@@ -10,13 +10,16 @@
 #   INITRD TAG PATH, INITRD-KO TAG N                         the image, filtered
 #   ORDER TAG SCRIPT                                         init-top's order
 #   LOADER NAME, ENTRY TAG FILE OPTIONS, KCMDLINE TAG LINE   systemd-boot
+#   EINITRD TAG VERSION/FILE yes|no                          an entry's initrds
+#   UKI TAG FILE                                             unified kernel images
 #   IOMEM LINE                                               firmware framebuffers
 #
 # The user's path through GRUB: stock -> (setup --ids) claimed -> (release;
 # setup --addrs) addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue ->
 # (setup --undo) undone.  Through systemd-boot (the uefi_ stages):
-# stock -> (setup --ids) claimed -> (setup --undo) undone.  Sourced by
-# run.sh.
+# stock -> (setup --ids) claimed -> (vfiopt.disable=1 typed at its menu)
+# rescue -> (setup --undo) undone -> (layout=uki, setup --ids) uki ->
+# (setup --undo) uki_undone.  Sourced by run.sh.
 
 SRC=/run/testrig-src
 OUT=/run/testrig.out
@@ -118,6 +121,22 @@ entries() { # TAG
 		[ -f "$_entry" ] && sed -n "s|^options[[:space:]]*|ENTRY $1 ${_entry##*/} |p" "$_entry"
 	done
 	[ -f /etc/kernel/cmdline ] && echo "KCMDLINE $1 $(cat /etc/kernel/cmdline)"
+}
+
+# Each initrd of each entry kernel-install wrote on the ESP, and whether it
+# holds the helper: with dracut, the "initrd" 50-dracut.install built and
+# the initrd.img-VERSION 55-initrd.install added, both loaded.
+entry_initrds() { # TAG
+	for _image in /boot/efi/*/*/initrd*; do
+		[ -f "$_image" ] || continue
+		_has=no
+		if command -v lsinitrd >/dev/null; then
+			lsinitrd "$_image"
+		else
+			lsinitramfs "$_image"
+		fi 2>/dev/null | grep -q 'usr/sbin/vfiopt-claim$' && _has=yes
+		echo "EINITRD $1 ${_image#/boot/efi/*/} $_has"
+	done
 }
 
 # Whatever holds a firmware framebuffer now.
@@ -258,20 +277,35 @@ stage_uefi_stock() {
 	run setup vfiopt setup --ids 1234:1111 --apply
 	entries setup
 	initrd setup
-	init_top_order setup
+	entry_initrds setup
+	command -v mkinitramfs >/dev/null && init_top_order setup
 	run check-after vfiopt check
 	sums setup
 }
 
-# Claimed, through systemd-boot's entry; then undone.
+# Claimed, through systemd-boot's entry.  Then the menu is given a
+# timeout, as a user who wants to see it sets one (loader.conf(5); the
+# file bootctl install writes leaves it out, and the menu hidden), for
+# the next boot's rescue.
 stage_uefi_claimed() {
 	basics
 	loader
 	iomem
 	run status vfiopt status
 	run check vfiopt check
+	sed -i '/^[[:space:]]*timeout[[:space:]]/d' /boot/efi/loader/loader.conf &&
+		echo 'timeout 10' >>/boot/efi/loader/loader.conf
+	_rc=$?
+	echo "LOADERCONF-RC $_rc"
+}
+
+# vfiopt.disable=1 typed at systemd-boot's menu; then the setup is undone.
+stage_uefi_rescue() {
+	basics
+	loader
 	run undo vfiopt setup --undo --apply
 	entries undo
+	entry_initrds undo
 }
 
 stage_uefi_undone() {
@@ -281,4 +315,53 @@ stage_uefi_undone() {
 	initrd undone
 	run check vfiopt check
 	sums undone
+	# Where Debian 13's systemd-ukify is installed, the same boot goes on
+	# to unified kernel images.
+	command -v ukify >/dev/null && stage_uefi_to_uki
+}
+
+# The unified kernel images of Debian 13 (systemd-ukify), for the UKI stages.
+ukis() { # TAG
+	for _uki in /boot/efi/EFI/Linux/*.efi; do
+		[ -f "$_uki" ] && echo "UKI $1 ${_uki##*/}"
+	done
+}
+
+# The same system, undone, then turned to unified kernel images as a user
+# does it: layout=uki in /etc/kernel/install.conf, the kernel's type #1
+# entry removed and the kernel added again, which has 50-dracut.install
+# build its initrd and 60-ukify.install the image, with the command line
+# of /etc/kernel/cmdline built in.  Then set up again.
+stage_uefi_to_uki() {
+	_kver=$(uname -r)
+	run uki-remove kernel-install remove "$_kver"
+	echo layout=uki >/etc/kernel/install.conf
+	run uki-add kernel-install add "$_kver" "/boot/vmlinuz-$_kver"
+	ukis before
+	entries before
+	run check-before vfiopt check
+	run uki-setup vfiopt setup --ids 1234:1111 --apply
+	ukis setup
+	run check-after vfiopt check
+	run status-after vfiopt status
+}
+
+# Booted from the UKI, its command line the one built into it: the claim.
+# Then undone, which rebuilds the image without the words.
+stage_uefi_uki() {
+	basics
+	loader
+	ukis claimed
+	run status vfiopt status
+	run check vfiopt check
+	run undo vfiopt setup --undo --apply
+	ukis undo
+	run check-undo vfiopt check
+}
+
+stage_uefi_uki_undone() {
+	basics
+	loader
+	run status vfiopt status
+	run check vfiopt check
 }
