@@ -149,7 +149,7 @@ scenario_nested() {
 
 images() {
 	local series init conf=$work/config.conf.d
-	for series in 6.1 6.12; do
+	for series in 6.1 trixie; do
 		for init in systemd shell; do
 			boot_initramfs "$work/$series-$init.img" "$series" "$init" || {
 				tap_fail "dracut ($series, $init) failed: $(tail -n 5 "$work/$series-$init.img.log")"
@@ -180,11 +180,13 @@ if ! boot_setup "$work" 2>"$work/setup.err"; then
 	sed 's/^/#   /' "$work/setup.err"
 	exit 1
 fi
-run_test "boot: initramfs images from Debian's dracut (6.1, 6.12; systemd, shell; unstable's 7.x)" images
+run_test "boot: initramfs images from Debian's dracut (Debian 12's 6.1, Debian 13's 6.12; systemd, shell; unstable's 7.x)" images
 echo "# boot: accelerator $BOOT_ACCEL"
-for series in 6.1 6.12; do
+for series in 6.1 trixie; do
+	name="Debian 12's 6.1"
+	[ "$series" = trixie ] && name="Debian 13's 6.12"
 	for init in systemd shell; do
-		rig_step ids "boot $series $init-based: vfiopt.ids= takes the GPU and its audio" \
+		rig_step ids "boot $name $init-based: vfiopt.ids= takes the GPU and its audio" \
 			scenario_ids "$series" "$init"
 	done
 done
