@@ -23,18 +23,16 @@ count() {
 
 # suite NAME COMMAND...: a TAP suite whose exit status counts too: one that
 # dies half-way (set -u, a missing tool) is a failure, not a shorter pass.
+# Prints the suite's lines when it has ended, for count to read.
 suite() {
 	local name=$1 out rc start=$SECONDS
 	shift
 	out=$(mktemp)
 	"$@" >"$out" 2>&1
 	rc=$?
-	count <"$out"
+	cat "$out"
 	rm -f "$out"
-	if [ "$rc" != 0 ]; then
-		echo "not ok - $name exited with status $rc"
-		failed=$((failed + 1))
-	fi
+	[ "$rc" = 0 ] || echo "not ok - $name exited with status $rc"
 	echo "# time: $name, $((SECONDS - start)) s"
 }
 
@@ -78,18 +76,18 @@ early_stays_early() {
 	! grep -nE '#include "(host|setup)/' src/early/*.[ch] src/shared/*.[ch]
 }
 
-echo "# unit: the early claim on fake sysfs trees, as the helper and as vfiopt claim"
-suite "the claim suite, vfiopt-claim" tests/unit/early/claim.sh "$HELPER"
-suite "the claim suite, vfiopt claim" tests/unit/early/claim.sh "$VFIOPT" claim
-
-echo "# unit: vfiopt setup on fake roots"
-suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
-
-echo "# unit: list, check, status, release on fake trees"
-suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
-
-echo "# unit: the QEMU command vfiopt boot builds"
-suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
+# The fast suites first, one after the other.
+count < <(
+	echo "# unit: the early claim on fake sysfs trees, as the helper and as vfiopt claim"
+	suite "the claim suite, vfiopt-claim" tests/unit/early/claim.sh "$HELPER"
+	suite "the claim suite, vfiopt claim" tests/unit/early/claim.sh "$VFIOPT" claim
+	echo "# unit: vfiopt setup on fake roots"
+	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
+	echo "# unit: list, check, status, release on fake trees"
+	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
+	echo "# unit: the QEMU command vfiopt boot builds"
+	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
+)
 
 echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
 count < <(
@@ -145,25 +143,48 @@ no_stale_advice() {
 	git rev-parse --git-dir >/dev/null
 }
 
-echo "# initramfs: Debian's dracut, Debian's kernels"
-suite "the initramfs suite" tests/initramfs/run.sh
+# The packages before the machines: the installed systems install the
+# .deb it leaves in build/deb.
+count < <(
+	echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
+	suite "the packages suite" tests/packages/run.sh
+)
 
-echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
-suite "the boot suite" tests/boot/run.sh
-
-echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
-suite "the packages suite" tests/packages/run.sh
-
-# Debian 13 is stable: its default chain (GRUB, initramfs-tools) is the
-# main line; Debian 12 keeps dracut on GRUB and the UEFI system.
-echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
-suite "the installed-system suite, Debian 13, initramfs-tools" \
-	env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
-echo "# system: a Debian 12 system installed from Debian's archive, booted through its GRUB"
-suite "the installed-system suite, dracut" env SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=dracut \
-	tests/system/run.sh
-echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
-suite "the installed-system suite, UEFI and systemd-boot" tests/system/systemd-boot.sh
+# The suites that boot machines under emulation take nearly all of the
+# time, and each keeps about one core busy: two lanes of them run side by
+# side on CI's two cores.  Each lane's suites run in turn, and each suite
+# is a whole (its own cache entries, logs and disks); the boot suite
+# follows the initramfs suite in one lane, as both fetch the same kernels
+# into the cache.  The first lane prints as it goes, the second when it
+# has ended.
+#
+# Debian 13 is stable: its default chain (BIOS, GRUB, initramfs-tools)
+# and its UEFI chain with dracut are the main line; Debian 12 keeps one
+# system, UEFI with initramfs-tools.
+lane_kernels() {
+	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
+	suite "the initramfs suite" tests/initramfs/run.sh
+	echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
+	suite "the boot suite" tests/boot/run.sh
+	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
+	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
+		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
+}
+lane_systems() {
+	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
+	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
+		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
+	echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
+	suite "the installed-system suite, Debian 12, UEFI, systemd-boot, initramfs-tools" \
+		env SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools tests/system/systemd-boot.sh
+}
+lane=$(mktemp)
+lane_systems >"$lane" 2>&1 &
+lane_pid=$!
+count < <(lane_kernels)
+wait "$lane_pid" || echo "not ok - the second lane exited with status $?" >>"$lane"
+count <"$lane"
+rm -f "$lane"
 
 echo "# build and lint"
 count < <(
