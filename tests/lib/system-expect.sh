@@ -8,12 +8,14 @@
 
 # What differs between the generators: the package whose trigger
 # rebuilds the images, the file setup writes for it (if any), the file in
-# the image that runs the claim.
+# the image that runs the claim (a regex).
 case $SYSTEM_GENERATOR in
 dracut)
 	GEN_TRIGGER=dracut
 	GEN_FILE=/etc/dracut.conf.d/vfiopt.conf
-	GEN_CLAIM=usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	# dracut 059 keeps its hooks in usr/lib/dracut/hooks, 106 in
+	# var/lib/dracut/hooks.
+	GEN_CLAIM='(usr|var)/lib/dracut/hooks/pre-udev/05-vfiopt-claim\.sh'
 	;;
 initramfs-tools)
 	GEN_TRIGGER=initramfs-tools
