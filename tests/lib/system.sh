@@ -409,21 +409,22 @@ _system_grub_edit() {
 
 # The same at systemd-boot's menu, which shows while loader.conf's timeout
 # runs ("Boot in N s."): 'e' on the default entry opens its options in
-# the line editor, Ctrl-E goes to their end, the words, Enter boots.
-# (OVMF's terminal hands the control characters on as they are, and
-# systemd-boot's editor takes them as Emacs does.)
+# the line editor with the cursor at their start, where the words and a
+# space go; Enter boots.  (Its Ctrl-E wants the control key's shift
+# state, which OVMF's serial terminal does not report: systemd-boot 252
+# took the 0x05 for nothing.)
 _system_sdboot_edit() {
 	local console=$1 words=$2
 	_system_wait_for "$console" "Boot in " 300 || return 1
 	printf e >&"$SYSTEM_KEYS"
 	sleep 2
-	printf '\005 %s\r' "$words" >&"$SYSTEM_KEYS"
+	printf '%s \r' "$words" >&"$SYSTEM_KEYS"
 }
 
 # system_boot LOG DISK STAGE [DOWN WORDS]: boot the disk through its boot
 # loader and run STAGE of tests/system/guest/stages.sh; 0 when its report
 # ended.  With WORDS, type them at the menu: on GRUB's, at the end of the
-# linux line DOWN lines into the entry; on systemd-boot's, at the end of
+# linux line DOWN lines into the entry; on systemd-boot's, at the start of
 # the entry's options (DOWN is not used).
 system_boot() {
 	SYSTEM_MENU_DOWN=${4:-} SYSTEM_MENU_WORDS=${5:-} _system_qemu "$1" "$2" qcow2 "$3"

@@ -124,15 +124,14 @@ test_claimed() {
 }
 
 # 4. The rescue switch, typed at systemd-boot's menu as a user would: the
-#    entry's options with vfiopt.disable=1 at their end, and nothing
-#    claimed.
+#    entry's options with vfiopt.disable=1 first, and nothing claimed.
 test_rescue() {
 	[ -f "$logs/claimed.log" ] || return
 	expect_report "$logs/claimed.log" '^LOADERCONF-RC 0$'
 	boot rescue uefi_rescue 0 vfiopt.disable=1 || return
 	grep -q MENU-EDIT-FAILED "$LOG.qemu" && tap_fail "systemd-boot's menu did not come up for editing"
 	expect_systemd_boot "$LOG"
-	expect_report "$LOG" '^CMDLINE .* iommu=pt vfiopt.ids=1234:1111 vfiopt.disable=1$'
+	expect_report "$LOG" '^CMDLINE (initrd=[^ ]+ )+vfiopt\.disable=1 root=UUID=[^ ]+ .* iommu=pt vfiopt\.ids=1234:1111$'
 	expect_host_drivers "$LOG"
 	expect_report "$LOG" '^KLOG vfiopt: disabled by vfiopt.disable=1: claiming nothing$'
 	expect_no_report "$LOG" '^RECORD '
