@@ -3,8 +3,9 @@
 # through its own GRUB (see tests/lib/system.sh): apt-get install of the
 # .deb, check, setup --apply (update-grub and the system's own initramfs
 # generator), reboot, the claim, status, list, check, release, setup
-# --addrs for one of two identical NICs, vfiopt.disable=1 typed at GRUB's
-# menu, setup --undo --apply, reboot, apt-get remove --purge.  One boot per
+# --addrs for one of two identical NICs, on Debian 13 a newer kernel
+# installed and booted, vfiopt.disable=1 typed at GRUB's menu, setup
+# --undo --apply, reboot, apt-get remove --purge.  One boot per
 # stage of tests/system/guest/stages.sh, on one disk; each test asserts on
 # what that boot's guest reported.  The serial logs of the last run stay in
 # tests/system/logs/GENERATOR/.
@@ -13,7 +14,7 @@
 # tests/system/run.sh [LAST]: the system of that release (Debian 12 unless
 # said) with that initramfs generator (dracut, host-only, unless said);
 # stop after the test named LAST (image, stock, refusals, setup,
-# claimed, release, addrs, rescue, undone, purge).
+# claimed, release, addrs, upgraded (Debian 13), rescue, undone, purge).
 set -u
 export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
 # shellcheck source=tests/lib/system-suite.sh
@@ -166,11 +167,61 @@ test_release() {
 	point_at_logs_on_failure
 }
 
+# Debian 13 only: a newer kernel, trixie-backports' newest, arrives after
+# the setup, its packages fetched here into build/upgrade (which the guest
+# reads in the shared tree) and installed there with apt: the kernel's
+# four and the linux-base it pre-depends on, newer than Debian 13's.
+# UPGRADE_KERNEL is its release, UPGRADE_RE that as a regex.
+UPGRADE_KERNEL='' UPGRADE_RE=''
+UPGRADE_DIR=$top/build/upgrade
+upgrade_debs() {
+	local pkg
+	# shellcheck source=tests/lib/kernels.sh
+	. "$top/tests/lib/kernels.sh"
+	_kernel_apt trixie-backports || return 1
+	pkg=$(apt-cache "${_kernel_apt_opts[@]}" pkgnames linux-image- 2>/dev/null |
+		grep -E '^linux-image-[0-9.]+\+deb13-amd64$' | sort -V | tail -n 1)
+	[ -n "$pkg" ] || {
+		echo "system: trixie-backports has no linux-image-VERSION+deb13-amd64" >&2
+		return 1
+	}
+	UPGRADE_KERNEL=${pkg#linux-image-}
+	UPGRADE_RE=$(printf '%s' "$UPGRADE_KERNEL" | sed 's/[.+]/\\&/g')
+	[ -f "$UPGRADE_DIR/$UPGRADE_KERNEL.ready" ] && return 0
+	rm -rf "$UPGRADE_DIR"
+	mkdir -p "$UPGRADE_DIR" || return 1
+	if ! (cd "$UPGRADE_DIR" && apt-get "${_kernel_apt_opts[@]}" download -q "$pkg" \
+		"linux-binary-$UPGRADE_KERNEL" "linux-modules-$UPGRADE_KERNEL" \
+		"linux-base-$UPGRADE_KERNEL" linux-base) >"$work/upgrade.log" 2>&1; then
+		tail -n 5 "$work/upgrade.log" >&2
+		return 1
+	fi
+	touch "$UPGRADE_DIR/$UPGRADE_KERNEL.ready"
+}
+
+# What the newer kernel's packages added to /boot, and the grub.cfg that
+# update-grub then wrote, as alternatives of a regex: nothing else of /etc
+# and /boot may differ from before the first setup.
+upgraded_files() {
+	[ -n "$UPGRADE_RE" ] || return 0
+	printf '|^SUM +[0-9a-f]{64} /boot/(vmlinuz|config|System\\.map)-%s$|^SUM +[0-9a-f]{64} /boot/grub/grub\\.cfg$' \
+		"$UPGRADE_RE"
+}
+
 # 5. Identical cards: the second e1000 by address, its twin untouched.
+#    On Debian 13 the same boot installs a newer kernel.
 test_addrs() {
+	local stage=addrs
 	[ -f "$logs/claimed.log" ] || return
 	expect_rc "$logs/claimed.log" setup-addrs 0
-	boot addrs addrs || return
+	if [ "$SYSTEM_SUITE" = trixie ]; then
+		upgrade_debs || {
+			tap_fail "could not fetch trixie-backports' kernel"
+			return
+		}
+		stage=addrs_upgrade
+	fi
+	boot addrs "$stage" || return
 	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2( |\$)"
 	expect_no_report "$LOG" '^CMDLINE .*vfiopt.ids='
 	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
@@ -181,11 +232,31 @@ test_addrs() {
 	point_at_logs_on_failure
 }
 
+# 6. Debian 13: booted into the newer kernel, GRUB's first entry now.  Its
+#    package's hooks had initramfs-tools build its image with the claim and
+#    update-grub give it setup's words: the NIC is claimed again.
+test_upgraded() {
+	[ -f "$logs/addrs.log" ] || return
+	LOG=$logs/addrs.log
+	expect_rc "$LOG" kernel-upgrade 0
+	expect_out "$LOG" kernel-upgrade "^Setting up linux-image-$UPGRADE_RE "
+	expect_out "$LOG" kernel-upgrade "update-initramfs: Generating /boot/initrd\\.img-$UPGRADE_RE\$"
+	boot upgraded upgraded || return
+	expect_report "$LOG" "^UNAME $UPGRADE_RE\$"
+	expect_report "$LOG" "^CMDLINE BOOT_IMAGE=/boot/vmlinuz-$UPGRADE_RE .* vfiopt.addrs=$NIC2( |\$)"
+	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
+	expect_nics_untouched "$LOG" "$NIC2"
+	expect_report "$LOG" "^RECORD $NIC2 8086:100e addr - claimed\$"
+	expect_image "$LOG" upgraded
+	point_at_logs_on_failure
+}
+
 # 7. The rescue switch, typed at GRUB's menu as a user would.
 test_rescue() {
-	local down
-	[ -f "$logs/addrs.log" ] || return
-	down=$(tagged "$logs/addrs.log" GRUBEDIT)
+	local down last=$logs/addrs.log
+	[ -f "$logs/upgraded.log" ] && last=$logs/upgraded.log
+	[ -f "$last" ] || return
+	down=$(tagged "$last" GRUBEDIT)
 	[ -n "$down" ] || {
 		tap_fail "the guest did not say where the linux line is in GRUB's entry"
 		return
@@ -219,7 +290,7 @@ test_undone() {
 	# What update-grub and the generator regenerate aside, not a byte of /etc or
 	# /boot differs from before the first setup.
 	expect_same_files "setup and its undo" "$logs/stock.log" before "$LOG" undone \
-		'^SUM +[0-9a-f]{64} /boot/initrd\.img-'
+		"^SUM +[0-9a-f]{64} /boot/initrd\\.img-$(upgraded_files)"
 	point_at_logs_on_failure
 }
 
@@ -241,7 +312,7 @@ test_purge() {
 	# Not a byte of /etc or /boot differs from before the package came,
 	# but for the initramfs that the generator rebuilt.
 	expect_same_files "the package and its purge" "$logs/stock.log" preinstall "$LOG" purged \
-		'^SUM +[0-9a-f]{64} /boot/initrd\.img-'
+		"^SUM +[0-9a-f]{64} /boot/initrd\\.img-$(upgraded_files)"
 	point_at_logs_on_failure
 }
 
@@ -252,6 +323,8 @@ system_step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; 
 system_step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
 system_step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
 system_step addrs "setup --addrs: exactly the second of two identical e1000"
+[ "$SYSTEM_SUITE" = trixie ] &&
+	system_step upgraded "a newer kernel (trixie-backports) after setup: its initramfs has the claim, its boot claims"
 system_step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
 system_step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
 system_step purge "apt-get remove --purge: nothing of vfiopt left, setup's files and grub.cfg's words included"

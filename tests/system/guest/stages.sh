@@ -13,10 +13,12 @@
 #   EINITRD TAG VERSION/FILE yes|no                          an entry's initrds
 #   UKI TAG FILE                                             unified kernel images
 #   IOMEM LINE                                               firmware framebuffers
+#   UNAME RELEASE                                            the running kernel
 #
 # The user's path through GRUB: stock -> (setup --ids) claimed -> (release;
-# setup --addrs) addrs -> (vfiopt.disable=1 typed at GRUB's menu) rescue ->
-# (setup --undo) undone.  Through systemd-boot (the uefi_ stages):
+# setup --addrs) addrs -> [on Debian 13: (a newer kernel installed)
+# upgraded ->] (vfiopt.disable=1 typed at GRUB's menu) rescue -> (setup
+# --undo) undone.  Through systemd-boot (the uefi_ stages):
 # stock -> (setup --ids) claimed -> (vfiopt.disable=1 typed at its menu)
 # rescue -> (setup --undo) undone -> (layout=uki, setup --ids) uki ->
 # (setup --undo) uki_undone.  Sourced by run.sh.
@@ -215,6 +217,24 @@ stage_claimed() {
 stage_addrs() {
 	basics
 	grubcfg
+}
+
+# The same; then a newer kernel arrives, as from trixie-backports, its
+# packages in the host's build/upgrade: their hooks build its initramfs
+# (with the setup in place) and run update-grub, whose first entry is now
+# the new kernel.
+stage_addrs_upgrade() {
+	stage_addrs
+	run kernel-upgrade apt-get install -y --no-install-recommends "$SRC"/build/upgrade/*.deb
+	grubcfg
+}
+
+# Booted into the newer kernel: its initramfs has the claim.
+stage_upgraded() {
+	basics
+	echo "UNAME $(uname -r)"
+	grubcfg
+	initrd upgraded
 }
 
 # vfiopt.disable=1 typed at GRUB's menu; then the setup is undone.
