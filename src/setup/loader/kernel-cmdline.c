@@ -468,10 +468,18 @@ static bool kernel_image(int rootfd, const char *version, char *image, size_t si
  * kernel-install add, for every kernel that has its modules and an image:
  * each entry is written again with the new command line.  At most
  * SETUP_COMMANDS_MAX, the newest, and the running kernel always.
+ *
+ * Where the kernel has Debian's /boot/initrd.img-VERSION, which the
+ * generator's command has just rebuilt, it is given as the entry's
+ * initrd.  Without it, Debian's 55-initrd.install would add the same file
+ * and dracut's 50-dracut.install would build a second image of its own
+ * (both skip when an initrd is given: "$# -gt 4", "-ge 5"): dracut twice
+ * per kernel, and two initrds per entry.
  */
 static size_t kernel_install_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
 	static char versions[64][128], images[SETUP_COMMANDS_MAX][PATH_BUF_MAX];
+	static char initrds[SETUP_COMMANDS_MAX][PATH_BUF_MAX];
 	char running[128] = "", image[PATH_BUF_MAX];
 	size_t n = 0, i, out = 0, skipped = 0;
 	bool running_in = false;
@@ -502,8 +510,14 @@ static size_t kernel_install_commands(int rootfd, struct setup_command *cmds, si
 		}
 		running_in = running_in || is_running;
 		kernel_image(rootfd, versions[i], images[out], sizeof(images[out]));
-		cmds[out] = (struct setup_command){ { KERNEL_INSTALL, "add", versions[i],
-						      images[out], NULL } };
+		if (path_join(initrds[out], sizeof(initrds[out]), "/boot/initrd.img-%s",
+			      versions[i]) != 0 ||
+		    !setup_exists(rootfd, initrds[out], F_OK))
+			initrds[out][0] = '\0';
+		cmds[out] = (struct setup_command){
+			{ KERNEL_INSTALL, "add", versions[i], images[out],
+			  initrds[out][0] ? initrds[out] : NULL, NULL }
+		};
 		out++;
 	}
 	if (skipped)

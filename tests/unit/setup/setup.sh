@@ -542,8 +542,9 @@ systemd_boot() {
 # so dracut's default image would be $ESP/MACHINE-ID/VERSION/initrd, not
 # the /boot/initrd.img-VERSION that Debian boots (and 55-initrd.install
 # adds to each entry): each such image is named, newest first, then
-# kernel-install remakes the entries.  A kernel without an image is left
-# to kernel-install.
+# kernel-install remakes the entries with it as their initrd (so that
+# 50-dracut.install does not build another).  A kernel without an image
+# is left to kernel-install.
 test_dracut_debian_images() {
 	systemd_boot
 	rm "$T/usr/sbin/update-initramfs" "$T/usr/share/initramfs-tools/hooks/vfiopt"
@@ -560,8 +561,8 @@ test_dracut_debian_images() {
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
   /usr/bin/dracut --force /boot/initrd.img-6.12.48+deb12-amd64 6.12.48+deb12-amd64
   /usr/bin/dracut --force /boot/initrd.img-6.1.0-56-amd64 6.1.0-56-amd64
-  /usr/bin/kernel-install add 6.12.48+deb12-amd64 /boot/vmlinuz-6.12.48+deb12-amd64
-  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64
+  /usr/bin/kernel-install add 6.12.48+deb12-amd64 /boot/vmlinuz-6.12.48+deb12-amd64 /boot/initrd.img-6.12.48+deb12-amd64
+  /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64 /boot/initrd.img-6.1.0-56-amd64
 then reboot."
 	# Without Debian's names, dracut's own default is the image.
 	rm "$T"/boot/initrd.img-*
