@@ -18,7 +18,8 @@
 # installs: /etc/kernel/postinst.d/dracut writes /boot/initrd.img-VERSION,
 # and kernel-install's 50-dracut.install builds the entry's "initrd" once
 # more (its 55-initrd.install adds initrd.img-VERSION to the entry as
-# well).  setup has kernel-install remake the entries, so both carry the
+# well).  setup has kernel-install remake the entries with the image it
+# rebuilt as their initrd, so that every initrd an entry loads has the
 # claim.
 set -u
 export SYSTEM_SUITE=${SYSTEM_SUITE:-trixie} SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut}
