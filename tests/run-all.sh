@@ -160,20 +160,21 @@ count < <(
 #
 # Debian 13 is stable: its default chain (BIOS, GRUB, initramfs-tools)
 # and its UEFI chain with dracut are the main line; Debian 12 keeps one
-# system, UEFI with initramfs-tools.
+# system, UEFI with initramfs-tools.  The lanes are balanced by their
+# times: the UEFI system with dracut is the longest suite.
 lane_kernels() {
 	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
 	suite "the initramfs suite" tests/initramfs/run.sh
 	echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
 	suite "the boot suite" tests/boot/run.sh
-	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
-	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
-		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
-}
-lane_systems() {
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
+}
+lane_systems() {
+	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
+	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
+		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
 	echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
 	suite "the installed-system suite, Debian 12, UEFI, systemd-boot, initramfs-tools" \
 		env SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools tests/system/systemd-boot.sh
