@@ -61,6 +61,23 @@ scenario_ids() {
 	keep_log_on_failure
 }
 
+# 1b. Unstable's 7.x with the kernel's own vfio-pci.ids= and no vfiopt
+#     word, as an existing setup has it: the helper reads it as the
+#     kernel does and claims the GPU, with its audio, before udev.
+scenario_vfio_pci_ids() {
+	local group
+	boot "vfio-pci-ids-sid" sid "$work/sid-systemd.img" "intel_iommu=on vfio-pci.ids=1234:1111"
+	expect_dev "$LOG" "$GPU" vfio-pci vfio-pci
+	expect_dev "$LOG" "$GPU_AUDIO" vfio-pci vfio-pci
+	expect_dev "$LOG" "$NIC1" e1000e '(null)'
+	group=$(dev_field "$LOG" "$GPU" group)
+	expect_report "$LOG" "vfiopt: $GPU \\[1234:1111\\] selected by vfio_pci.ids=1234:1111\$"
+	expect_report "$LOG" "vfiopt: $GPU_AUDIO \\[8086:293e\\] taken along with $GPU \\(same slot, IOMMU group $group\\)\$"
+	expect_report "$LOG" "^RECORD $GPU 1234:1111 id - claimed\$"
+	expect_report "$LOG" "^RECORD $GPU_AUDIO 8086:293e companion - claimed\$"
+	keep_log_on_failure
+}
+
 # 2. One of two identical NICs, by address.
 scenario_addrs() {
 	boot addrs 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.addrs=00:05.0"
@@ -171,8 +188,8 @@ images() {
 }
 
 # Scenarios to run: all, or those named on the command line (ids, addrs,
-# latest (unstable's kernel), none, disable, malformed, no_iommu, config,
-# nested).
+# latest and vfio_pci_ids (unstable's kernel), none, disable, malformed,
+# no_iommu, config, nested).
 RIG_ONLY=("$@")
 
 if ! boot_setup "$work" 2>"$work/setup.err"; then
@@ -192,6 +209,8 @@ for series in 6.1 trixie; do
 done
 rig_step latest "boot unstable's 7.x systemd-based: vfiopt.ids= takes the GPU and its audio" \
 	scenario_ids sid systemd
+rig_step vfio_pci_ids "boot unstable's 7.x: the kernel's vfio-pci.ids= alone, read as the kernel does, takes the GPU and its audio" \
+	scenario_vfio_pci_ids
 rig_step addrs "boot: vfiopt.addrs= takes one of two identical NICs" scenario_addrs
 rig_step none "boot: no vfiopt parameter, every host driver binds (the race is real)" scenario_none
 rig_step disable "boot: vfiopt.disable=1 claims nothing" scenario_disable
