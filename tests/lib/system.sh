@@ -67,8 +67,11 @@ case $SYSTEM_LOADER in
 grub) _system_loader_packages=grub-pc ;;
 systemd-boot)
 	_system_loader_packages="systemd-boot dosfstools"
-	# Debian 13's UEFI system can make unified kernel images as well.
-	[ "$SYSTEM_SUITE" = bookworm ] || _system_loader_packages="$_system_loader_packages systemd-ukify"
+	# Debian 13's UEFI system can make unified kernel images as well:
+	# ukify, and the stub it wraps the kernel in (systemd-boot itself
+	# needs only the signed boot loader's package).
+	[ "$SYSTEM_SUITE" = bookworm ] ||
+		_system_loader_packages="$_system_loader_packages systemd-ukify systemd-boot-efi"
 	;;
 *)
 	echo "system: SYSTEM_LOADER is grub or systemd-boot, not $SYSTEM_LOADER" >&2

@@ -125,20 +125,21 @@ entries() { # TAG
 	[ -f /etc/kernel/cmdline ] && echo "KCMDLINE $1 $(cat /etc/kernel/cmdline)"
 }
 
-# Each initrd of each entry kernel-install wrote on the ESP, and whether it
-# holds the helper: with dracut, the "initrd" 50-dracut.install built and
-# the initrd.img-VERSION 55-initrd.install added, both loaded.
+# Each initrd that an entry kernel-install wrote loads (its "initrd"
+# lines, paths on the ESP), and whether it holds the helper: with dracut
+# and Debian's own kernel-install run, the "initrd" 50-dracut.install
+# built and the initrd.img-VERSION 55-initrd.install added.
 entry_initrds() { # TAG
-	for _image in /boot/efi/*/*/initrd*; do
-		[ -f "$_image" ] || continue
-		_has=no
-		if command -v lsinitrd >/dev/null; then
-			lsinitrd "$_image"
-		else
-			lsinitramfs "$_image"
-		fi 2>/dev/null | grep -q 'usr/sbin/vfiopt-claim$' && _has=yes
-		echo "EINITRD $1 ${_image#/boot/efi/*/} $_has"
-	done
+	sed -n 's/^initrd[[:space:]]\{1,\}//p' /boot/efi/loader/entries/*.conf 2>/dev/null |
+		while read -r _image; do
+			_has=no
+			if command -v lsinitrd >/dev/null; then
+				lsinitrd "/boot/efi$_image"
+			else
+				lsinitramfs "/boot/efi$_image"
+			fi 2>/dev/null | grep -q 'usr/sbin/vfiopt-claim$' && _has=yes
+			echo "EINITRD $1 ${_image#/*/} $_has"
+		done
 }
 
 # Whatever holds a firmware framebuffer now.
