@@ -160,8 +160,9 @@ count < <(
 #
 # Debian 13 is stable: its default chain (BIOS, GRUB, initramfs-tools)
 # and its UEFI chain with dracut are the main line; Debian 12 keeps one
-# system, UEFI with initramfs-tools.  The lanes are balanced by their
-# times: the UEFI system with dracut is the longest suite.
+# system, UEFI with initramfs-tools.  The lanes are balanced by the
+# suites' times: Debian 13's UEFI system with dracut, which goes on to
+# UKIs, is the longest suite and has a lane of its own.
 lane_kernels() {
 	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
 	suite "the initramfs suite" tests/initramfs/run.sh
@@ -170,14 +171,14 @@ lane_kernels() {
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
+	echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
+	suite "the installed-system suite, Debian 12, UEFI, systemd-boot, initramfs-tools" \
+		env SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools tests/system/systemd-boot.sh
 }
 lane_systems() {
 	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
 	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
-	echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
-	suite "the installed-system suite, Debian 12, UEFI, systemd-boot, initramfs-tools" \
-		env SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools tests/system/systemd-boot.sh
 }
 lane=$(mktemp)
 lane_systems >"$lane" 2>&1 &
