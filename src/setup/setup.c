@@ -92,6 +92,11 @@ static void usage(FILE *out)
 	      out);
 }
 
+int setup_newest_first(const void *a, const void *b)
+{
+	return strverscmp((const char *)b, (const char *)a);
+}
+
 bool setup_exists(int rootfd, const char *path, int mode)
 {
 	return faccessat(rootfd, root_relative(path), mode, 0) == 0;

@@ -104,6 +104,8 @@ int setup_state_pending(int rootfd, const struct setup_state *old, const struct 
 int setup_state_remove(int rootfd);
 
 bool setup_exists(int rootfd, const char *path, int mode);
+/* qsort's order for kernel versions (strings), the newest first. */
+int setup_newest_first(const void *a, const void *b);
 int setup_may_write(int rootfd, const char *path, const char *whose_dir);
 /* The largest file setup writes or edits: /etc/default/grub and some. */
 #define SETUP_FILE_MAX (65536 + SETUP_WORDS_MAX)

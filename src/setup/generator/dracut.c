@@ -65,11 +65,6 @@ static int dracut_undo(int rootfd)
 	return setup_remove_owned(rootfd, DRACUT_SNIPPET);
 }
 
-static int newest_first(const void *a, const void *b)
-{
-	return strverscmp((const char *)b, (const char *)a);
-}
-
 /*
  * The kernels whose image Debian's way names /boot/initrd.img-VERSION and
  * whose modules are installed, newest first, into @versions: how many.
@@ -97,7 +92,7 @@ static size_t debian_images(int rootfd, char (*versions)[128], size_t max)
 		n++;
 	}
 	closedir(dir);
-	qsort(versions, n, sizeof(versions[0]), newest_first);
+	qsort(versions, n, sizeof(versions[0]), setup_newest_first);
 	return n;
 }
 

@@ -450,11 +450,6 @@ static int kernel_cmdline_undo(int rootfd)
 	return setup_state_remove(rootfd) < 0 ? -EIO : 1;
 }
 
-static int newest_first(const void *a, const void *b)
-{
-	return strverscmp((const char *)b, (const char *)a);
-}
-
 /* The kernel image of @version, in @image: /boot/vmlinuz-VERSION or the modules' vmlinuz. */
 static bool kernel_image(int rootfd, const char *version, char *image, size_t size)
 {
@@ -497,7 +492,7 @@ static size_t kernel_install_commands(int rootfd, struct setup_command *cmds, si
 			n++;
 	}
 	closedir(dir);
-	qsort(versions, n, sizeof(versions[0]), newest_first);
+	qsort(versions, n, sizeof(versions[0]), setup_newest_first);
 	kernel_release_at(rootfd, running, sizeof(running));
 	for (i = 0; i < n; i++) {
 		bool is_running = strcmp(versions[i], running) == 0;
