@@ -331,8 +331,13 @@ system_disk() {
 # q35 with Intel's IOMMU.  The console (ttyS0) goes through FIFOs at
 # LOG.serial.{in,out}, read into LOG.console; the report (ttyS1) into LOG.
 _system_qemu() {
-	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max keep firmware=()
+	local log=$1 disk=$2 format=$3 stage=$4 fifo=$1.serial cpu=max keep firmware=() net=()
 	shift 4
+	# The network, for a boot that asks for it (SYSTEM_NET=user): a virtio
+	# NIC in slot 9 on QEMU's user network, which reaches what the host
+	# reaches.  No other boot has a network.
+	[ "${SYSTEM_NET:-}" = user ] &&
+		net=(-netdev "user,id=net" -device "virtio-net-pci,netdev=net,mac=52:54:00:76:66:01,bus=pcie.0,addr=0x9")
 	# UEFI: OVMF's code, and a fresh copy of its variables for each boot.
 	if [ "$SYSTEM_LOADER" = systemd-boot ]; then
 		cp "$SYSTEM_OVMF_VARS" "$log.vars" || return 1
@@ -364,7 +369,7 @@ _system_qemu() {
 		-audiodev none,id=snd -device hda-duplex,audiodev=snd \
 		-device e1000,bus=pcie.0,addr=0x7 -device e1000,bus=pcie.0,addr=0x8 \
 		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x1c,chassis=1 -device e1000e,bus=rp1 \
-		"${firmware[@]}" "$@" >"$log.qemu" 2>&1 {keep}>&- {SYSTEM_KEYS}>&- &
+		"${firmware[@]}" "${net[@]}" "$@" >"$log.qemu" 2>&1 {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_QEMU=$!
 	if [ -n "${SYSTEM_MENU_WORDS:-}" ]; then
 		if [ "$SYSTEM_LOADER" = systemd-boot ]; then

@@ -230,12 +230,16 @@ stage_addrs_upgrade() {
 	grubcfg
 }
 
-# Booted into the newer kernel: its initramfs has the claim.
+# Booted into the newer kernel (7.x): its initramfs has the claim, and
+# release gives the NIC back to e1000 on it.
 stage_upgraded() {
 	basics
 	echo "UNAME $(uname -r)"
 	grubcfg
 	initrd upgraded
+	run release vfiopt release 0000:00:08.0
+	devs RELEASED
+	run status-after vfiopt status
 }
 
 # vfiopt.disable=1 typed at GRUB's menu; then the setup is undone.
@@ -385,4 +389,109 @@ stage_uefi_uki_undone() {
 	loader
 	run status vfiopt status
 	run check vfiopt check
+}
+
+# The files of vfiopt's own that a setup leaves: what it wrote in /etc,
+# and its record in /var/lib/vfiopt.  An upgrade keeps each of them.
+own() { # TAG
+	find /etc /var/lib/vfiopt -xdev -type f -name '*vfiopt*' -print0 2>/dev/null |
+		sort -z | xargs -0 -r sha256sum | sed "s/^/OWN $1 /"
+	find /var/lib/vfiopt -xdev -type f ! -name '*vfiopt*' -print0 2>/dev/null |
+		sort -z | xargs -0 -r sha256sum | sed "s/^/OWN $1 /"
+}
+
+# The user's path through a release upgrade (tests/system/release-upgrade.sh),
+# on Debian 12 with GRUB: (vfiopt 0.2 installed and set up) old_setup ->
+# (claimed by 0.2; the package upgraded to this tree's) package_upgrade ->
+# (claimed by it; Debian 13's sources, apt upgrade, apt full-upgrade)
+# release_upgrade -> release_upgraded, on Debian 13's kernel.
+
+# The package of the last commit that carried version 0.2, which the host
+# built into build/old-deb.
+stage_old_setup() {
+	run install-old apt-get install -y "$SRC"/build/old-deb/vfiopt_0.2_*.deb
+	run version-old vfiopt --version
+	basics
+	run setup-old vfiopt setup --ids 1234:1111 --apply
+	grubcfg
+	initrd setup-old
+	own setup-old
+}
+
+# Booted claimed by 0.2's helper; then this tree's package over it, as apt
+# upgrades it: its trigger rebuilds the images with the new helper.
+stage_package_upgrade() {
+	basics
+	run status-old vfiopt status
+	own before
+	run upgrade apt-get install -y "$(deb)"
+	run version vfiopt --version
+	own after
+	initrd upgraded
+	run status vfiopt status
+	run check vfiopt check
+}
+
+# The network, for this one boot: the rig gives it a virtio NIC on QEMU's
+# user network (tests/lib/system.sh); systemd-networkd configures it from
+# a file in /run, and resolv.conf names QEMU's DNS over a bind mount, so
+# that nothing of /etc changes.
+net_up() {
+	mkdir -p /run/systemd/network
+	printf '%s\n' '[Match]' 'MACAddress=52:54:00:76:66:01' '' '[Network]' \
+		'Address=10.0.2.15/24' 'Gateway=10.0.2.2' >/run/systemd/network/10-testrig.network
+	echo 'nameserver 10.0.2.3' >/run/testrig-resolv.conf
+	if [ -e /etc/resolv.conf ] || [ -L /etc/resolv.conf ]; then
+		mount --bind /run/testrig-resolv.conf /etc/resolv.conf
+	else
+		ln -s /run/testrig-resolv.conf /etc/resolv.conf && NET_LINKED=yes
+	fi
+	systemctl restart systemd-networkd
+	for _i in $(seq 60); do
+		grep -q '^[^ 	]*	00000000	0202000A' /proc/net/route && return 0
+		sleep 1
+	done
+	return 1
+}
+
+net_down() {
+	if [ "${NET_LINKED:-}" = yes ]; then
+		rm -f /etc/resolv.conf
+	else
+		umount /etc/resolv.conf
+	fi
+}
+
+# Claimed by this tree's helper on Debian 12; then the upgrade to Debian
+# 13 as its release notes give it: the sources to trixie, apt update, a
+# minimal upgrade, then the full one.  Conffiles kept as they are, as a
+# user who answers the prompts with their default does.
+stage_release_upgrade() {
+	basics
+	run status vfiopt status
+	own before
+	run net net_up
+	sed -i 's/\bbookworm\b/trixie/g' /etc/apt/sources.list
+	run apt-update apt-get update
+	run upgrade-minimal apt-get -y -o Dpkg::Options::=--force-confdef \
+		-o Dpkg::Options::=--force-confold upgrade --without-new-pkgs
+	run full-upgrade apt-get -y -o Dpkg::Options::=--force-confdef \
+		-o Dpkg::Options::=--force-confold full-upgrade
+	net_down
+	echo "DEBIAN $(cat /etc/debian_version)"
+	grubcfg
+	for _image in /boot/initrd.img-*; do
+		initrd "release-${_image#/boot/initrd.img-}" "$_image"
+	done
+	own after
+}
+
+# Debian 13's kernel, booted through Debian 13's GRUB: the claim.
+stage_release_upgraded() {
+	basics
+	echo "UNAME $(uname -r)"
+	echo "DEBIAN $(cat /etc/debian_version)"
+	run status vfiopt status
+	run check vfiopt check
+	own upgraded
 }
