@@ -158,6 +158,16 @@ boot() {
 	fi
 }
 
+# reported NAME: LOG is the report of boot NAME, which an earlier test
+# made; when there is none (that boot failed), a failure of this test
+# too, never a pass with nothing asserted.
+reported() {
+	LOG=$logs/$1.log
+	[ -f "$LOG" ] && return 0
+	tap_fail "boot $1 left no report: nothing to assert on"
+	return 1
+}
+
 point_at_logs_on_failure() {
 	if [ "$tap_failed" != 0 ] && [ -f "${LOG:-}" ]; then
 		tap_fail "serial logs: $LOG (the guest's report), $LOG.console (the console)"

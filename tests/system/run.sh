@@ -46,8 +46,7 @@ test_stock() {
 
 # 8. Bad input on a real system: refused, and not a file written.
 test_refusals() {
-	[ -f "$logs/stock.log" ] || return
-	LOG=$logs/stock.log
+	reported stock || return
 	expect_rc "$LOG" nomatch 1
 	expect_out "$LOG" nomatch '^vfiopt setup: --ids 10de:9999 matches no PCI device here$'
 	expect_out "$LOG" nomatch 'nothing written'
@@ -84,8 +83,7 @@ expect_host_only_image() { # LOG
 # 2. setup --apply on the system itself.
 test_setup() {
 	local lines selecting
-	[ -f "$logs/stock.log" ] || return
-	LOG=$logs/stock.log
+	reported stock || return
 	expect_rc "$LOG" setup 0
 	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
 	expect_out "$LOG" setup '^wrote /etc/default/grub.d/vfiopt.cfg$'
@@ -153,8 +151,7 @@ test_claimed() {
 
 # 4. release on this real kernel.
 test_release() {
-	[ -f "$logs/claimed.log" ] || return
-	LOG=$logs/claimed.log
+	reported claimed || return
 	expect_rc "$LOG" release 0
 	expect_out "$LOG" release "^$GPU: released, now on bochs-drm\$"
 	expect_dev "$LOG" "$GPU" bochs-drm '(null)' RELEASED
@@ -212,7 +209,7 @@ upgraded_files() {
 #    On Debian 13 the same boot installs a newer kernel.
 test_addrs() {
 	local stage=addrs
-	[ -f "$logs/claimed.log" ] || return
+	reported claimed || return
 	expect_rc "$logs/claimed.log" setup-addrs 0
 	if [ "$SYSTEM_SUITE" = trixie ]; then
 		upgrade_debs || {
@@ -236,8 +233,7 @@ test_addrs() {
 #    package's hooks had initramfs-tools build its image with the claim and
 #    update-grub give it setup's words: the NIC is claimed again.
 test_upgraded() {
-	[ -f "$logs/addrs.log" ] || return
-	LOG=$logs/addrs.log
+	reported addrs || return
 	expect_rc "$LOG" kernel-upgrade 0
 	expect_out "$LOG" kernel-upgrade "^Setting up linux-image-$UPGRADE_RE "
 	expect_out "$LOG" kernel-upgrade "update-initramfs: Generating /boot/initrd\\.img-$UPGRADE_RE\$"
@@ -248,6 +244,11 @@ test_upgraded() {
 	expect_nics_untouched "$LOG" "$NIC2"
 	expect_report "$LOG" "^RECORD $NIC2 8086:100e addr - claimed\$"
 	expect_image "$LOG" upgraded
+	# release on this kernel too (trixie-backports' is a 7.x).
+	expect_rc "$LOG" release 0
+	expect_out "$LOG" release "^$NIC2: released, now on e1000\$"
+	expect_dev "$LOG" "$NIC2" e1000 '(null)' RELEASED
+	expect_out "$LOG" status-after "^  $NIC2  8086:100e  addr +- +released +e1000 +e1000\$"
 	point_at_logs_on_failure
 }
 
@@ -276,8 +277,7 @@ test_rescue() {
 
 # 6. Undo, reboot: as before the first setup.
 test_undone() {
-	[ -f "$logs/rescue.log" ] || return
-	LOG=$logs/rescue.log
+	reported rescue || return
 	expect_rc "$LOG" undo 0
 	expect_out "$LOG" undo '^removed /etc/default/grub.d/vfiopt.cfg$'
 	[ -z "$GEN_FILE" ] || expect_out "$LOG" undo "^removed $GEN_FILE\$"
@@ -297,8 +297,7 @@ test_undone() {
 # 9. The package goes, with --purge: what setup wrote goes with it (and the
 #    next grub.cfg has none of its words), and nothing else of vfiopt stays.
 test_purge() {
-	[ -f "$logs/undone.log" ] || return
-	LOG=$logs/undone.log
+	reported undone || return
 	expect_rc "$LOG" setup-again 0
 	expect_report "$LOG" '^GRUB-VFIOPT-BEFORE-PURGE [1-9]'
 	expect_rc "$LOG" purge 0
@@ -324,7 +323,7 @@ system_step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drive
 system_step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
 system_step addrs "setup --addrs: exactly the second of two identical e1000"
 [ "$SYSTEM_SUITE" = trixie ] &&
-	system_step upgraded "a newer kernel (trixie-backports) after setup: its initramfs has the claim, its boot claims"
+	system_step upgraded "a newer kernel (trixie-backports' 7.x) after setup: its initramfs has the claim, its boot claims, release works on it"
 system_step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
 system_step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
 system_step purge "apt-get remove --purge: nothing of vfiopt left, setup's files and grub.cfg's words included"

@@ -83,8 +83,7 @@ test_stock() {
 # 2. setup --apply: /etc/kernel/cmdline made from this boot's command line,
 #    every entry remade with the selection, the image with the claim.
 test_setup() {
-	[ -f "$logs/stock.log" ] || return
-	LOG=$logs/stock.log
+	reported stock || return
 	expect_rc "$LOG" setup 0
 	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
 	expect_out "$LOG" setup '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install'
@@ -127,7 +126,7 @@ test_claimed() {
 # 4. The rescue switch, typed at systemd-boot's menu as a user would: the
 #    entry's options with vfiopt.disable=1 first, and nothing claimed.
 test_rescue() {
-	[ -f "$logs/claimed.log" ] || return
+	reported claimed || return
 	expect_report "$logs/claimed.log" '^LOADERCONF-RC 0$'
 	boot rescue uefi_rescue 0 vfiopt.disable=1 || return
 	grep -q MENU-EDIT-FAILED "$LOG.qemu" && tap_fail "systemd-boot's menu did not come up for editing"
@@ -144,8 +143,7 @@ test_rescue() {
 #    the rebuilt initramfs and the /etc/kernel/cmdline setup made, which
 #    stays with this boot's words taken out.
 test_undone() {
-	[ -f "$logs/rescue.log" ] || return
-	LOG=$logs/rescue.log
+	reported rescue || return
 	expect_rc "$LOG" undo 0
 	expect_out "$LOG" undo '^kept /etc/kernel/cmdline, which setup made'
 	expect_entries "$LOG" undo ' console=ttyS0,115200 systemd\.machine_id=[0-9a-f]{32}$'
@@ -168,8 +166,7 @@ test_undone() {
 #    again, setup --apply.  The image's .cmdline carries the words, and
 #    check and status read them from it.
 test_to_uki() {
-	[ -f "$logs/undone.log" ] || return
-	LOG=$logs/undone.log
+	reported undone || return
 	expect_rc "$LOG" uki-remove 0
 	expect_rc "$LOG" uki-add 0
 	expect_eq "type #1 entries once layout=uki" "$(tagged "$LOG" ENTRY before)" ""
@@ -191,7 +188,7 @@ test_to_uki() {
 #    systemd-boot, whose type #2 entry it is), the claim; then undone,
 #    which remakes the image without the words.
 test_uki() {
-	[ -f "$logs/undone.log" ] || return
+	reported undone || return
 	boot uki uefi_uki || return
 	expect_report "$LOG" '^LOADER systemd-boot [0-9]'
 	expect_report "$LOG" '^CMDLINE root=UUID=[^ ]+ ro console=ttyS0,115200 .*iommu=pt vfiopt\.ids=1234:1111( |$)'
@@ -210,7 +207,7 @@ test_uki() {
 
 # 8. After the undo, booted from the image once more: the host drivers.
 test_uki_undone() {
-	[ -f "$logs/uki.log" ] || return
+	reported uki || return
 	boot uki_undone uefi_uki_undone || return
 	expect_report "$LOG" '^LOADER systemd-boot [0-9]'
 	expect_no_report "$LOG" '^CMDLINE .*(vfiopt|iommu=pt)'
