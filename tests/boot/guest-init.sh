@@ -21,6 +21,9 @@ mounted /run || $bb mount -t tmpfs tmpfs /run
 # Let udev's coldplug settle: drivers bind asynchronously after switch_root too.
 $bb sleep 2
 
+# A line of its own: the systemd of Debian 13's and unstable's initramfs
+# leaves its terminal queries and resets on the console without a newline.
+echo
 echo "VFIOPT-REPORT-BEGIN"
 echo "CMDLINE $($bb cat /proc/cmdline)"
 for dev in /sys/bus/pci/devices/*; do

@@ -145,16 +145,17 @@ scenario_config() {
 	keep_log_on_failure
 }
 
-# 8. A VM inside the test VM: the first-level guest's claim takes one NIC,
-#    its vfiopt boot starts a second-level guest that owns it, and that
-#    guest's own e1000e driver binds it.  Nested software emulation: slow.
+# 8. A VM inside the test VM, on unstable's 7.x: the first-level guest's
+#    claim takes one NIC, its vfiopt boot starts a second-level guest (the
+#    same kernel) that owns it, and that guest's own e1000e driver binds
+#    it.  Nested software emulation: slow.
 scenario_nested() {
-	if ! boot_nested_root; then
+	if ! kernel_fetch sid || ! boot_nested_root; then
 		tap_fail "could not build the nested root"
 		return
 	fi
 	BOOT_TIMEOUT=900 BOOT_MEM=1536 BOOT_ROOT_IMAGE=$BOOT_NESTED_ROOT \
-		boot nested 6.1 "$work/6.1-systemd.img" "intel_iommu=on vfiopt.addrs=00:05.0 rig.nested"
+		boot nested sid "$work/sid-systemd.img" "intel_iommu=on vfiopt.addrs=00:05.0 rig.nested"
 	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
 	expect_report "$LOG" '^vfiopt boot: starting .* with 1 device\(s\)'
 	# In the second-level guest: the NIC's ids, its driver, its interface.
@@ -174,11 +175,18 @@ images() {
 			}
 		done
 	done
-	# Unstable's newest kernel (7.x), with this machine's dracut.
+	# Unstable's newest kernel (7.x), with unstable's dracut.
 	boot_initramfs "$work/sid-systemd.img" sid systemd || {
 		tap_fail "dracut (sid, systemd) failed: $(tail -n 5 "$work/sid-systemd.img.log")"
 		return
 	}
+	# Debian 13's and unstable's images are their own dracut's, not this
+	# machine's (059): each log opens with the release's version.
+	grep -qE '^dracut of trixie: dracut 106' "$work/trixie-systemd.img.log" ||
+		tap_fail "Debian 13's image is not dracut 106's: $(head -n 1 "$work/trixie-systemd.img.log")"
+	grep -qE '^dracut of sid: dracut 1[1-9][0-9]' "$work/sid-systemd.img.log" ||
+		tap_fail "unstable's image is not its dracut's: $(head -n 1 "$work/sid-systemd.img.log")"
+	echo "# boot: $(head -n 1 "$work/trixie-systemd.img.log"); $(head -n 1 "$work/sid-systemd.img.log")"
 	mkdir -p "$conf"
 	cp "$work/conf.d/"* "$conf/"
 	printf '# the stand-in GPU\nids=1234:1111\n' >"$work/vfiopt.conf"
@@ -197,7 +205,7 @@ if ! boot_setup "$work" 2>"$work/setup.err"; then
 	sed 's/^/#   /' "$work/setup.err"
 	exit 1
 fi
-run_test "boot: initramfs images from Debian's dracut (Debian 12's 6.1, Debian 13's 6.12; systemd, shell; unstable's 7.x)" images
+run_test "boot: initramfs images from each release's own dracut (Debian 12's 059 for 6.1, Debian 13's 106 for 6.12; systemd, shell; unstable's for 7.x)" images
 echo "# boot: accelerator $BOOT_ACCEL"
 for series in 6.1 trixie; do
 	name="Debian 12's 6.1"

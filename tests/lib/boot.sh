@@ -50,6 +50,10 @@ _boot_root() {
 	mkdir -p "$dir/bin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/run" "$dir/tmp" "$dir/etc" || return 1
 	cp /bin/busybox "$dir/bin/busybox" || return 1
 	install -m 0755 "$top/tests/boot/guest-init.sh" "$dir/init" || return 1
+	# An os-release, as every root has: the systemd of Debian 13's and
+	# unstable's initramfs switches only to a root that has one
+	# ("does not seem to be an OS tree").
+	printf '%s\n' 'NAME="vfiopt boot rig"' 'ID=vfiopt-boot-rig' >"$dir/etc/os-release" || return 1
 	BOOT_ROOT=$BOOT_WORK/root.img
 	rm -f "$BOOT_ROOT"
 	mke2fs -q -t ext4 -d "$dir" "$BOOT_ROOT" 32M >/dev/null
@@ -73,7 +77,12 @@ boot_initramfs() {
 		-o "plymouth crypt lvm mdraid dmraid multipath btrfs resume nfs iscsi nbd fcoe")
 	[ "$init" = shell ] && opts+=(-o systemd)
 	kernel_fetch "$series" || return 1
-	dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" "${opts[@]}" "$@"
+	# Each release's kernel with that release's own dracut: Debian 12's is
+	# this machine's; Debian 13's and unstable's run in a root of theirs.
+	case $series in
+	trixie | sid) DRACUT_SUITE=$series dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" "${opts[@]}" "$@" ;;
+	*) dracut_build "$img" "$KERNEL_ROOT" "$KERNEL_VERSION" "${opts[@]}" "$@" ;;
+	esac
 }
 
 # boot_run LOG SERIES IMAGE CMDLINE [--no-iommu]: boot the stand-in machine
@@ -127,6 +136,7 @@ boot_nested_root() {
 	f=$(find "$KERNEL_ROOT/lib/modules/$KERNEL_VERSION" -name 'e1000e.ko*' | head -n 1)
 	case $f in
 	*.xz) xz -dc "$f" >"$l2/e1000e.ko" ;;
+	*.zst) zstd -dc "$f" >"$l2/e1000e.ko" ;;
 	*) cp "$f" "$l2/e1000e.ko" ;;
 	esac || return 1
 	(cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/l2/initrd.img" || return 1
