@@ -150,32 +150,49 @@ count < <(
 	suite "the packages suite" tests/packages/run.sh
 )
 
+# Debian's kernels of the matrix (6.1 and 6.12 of Debian 12, 6.12 of
+# Debian 13, unstable's newest), fetched once before the lanes: the
+# initramfs suite and the boot suite use the same ones, and the private
+# apt lists behind them, and run in different lanes.
+fetch_kernels() {
+	local series
+	# shellcheck source=tests/lib/kernels.sh
+	. tests/lib/kernels.sh
+	for series in 6.1 6.12 trixie sid; do
+		kernel_fetch "$series" || return 1
+		echo "$series: $KERNEL_VERSION"
+	done
+}
+count < <(
+	echo "# kernels: Debian's, for the initramfs and boot suites"
+	run_check "Debian's kernels of the matrix fetched (or cached)" fetch_kernels
+)
+
 # The suites that boot machines under emulation take nearly all of the
 # time, and each keeps about one core busy: two lanes of them run side by
 # side on CI's two cores.  Each lane's suites run in turn, and each suite
-# is a whole (its own cache entries, logs and disks); the boot suite
-# follows the initramfs suite in one lane, as both fetch the same kernels
-# into the cache.  The first lane prints as it goes, the second when it
-# has ended.
+# is a whole (its own cache entries, logs and disks).  The first lane
+# prints as it goes, the second when it has ended.
 #
 # Debian 13 is stable: its default chain (BIOS, GRUB, initramfs-tools)
 # and its UEFI chain with dracut are the main line; Debian 12 keeps one
-# system, UEFI with initramfs-tools.  The lanes are balanced by the
-# suites' times: Debian 13's UEFI system with dracut, which goes on to
-# UKIs, is the longest suite and has a lane of its own.
+# system, which vfiopt 0.2 and then Debian 13 are upgraded on.  The lanes
+# are balanced by the suites' times: Debian 13's UEFI system with dracut,
+# which goes on to UKIs, is the longest suite and shares its lane only
+# with the initramfs suite.  Debian 12's UEFI system stays runnable alone
+# (docs/testing.md).
 lane_kernels() {
-	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
-	suite "the initramfs suite" tests/initramfs/run.sh
-	echo "# boot: nested QEMU, a real kernel and a real dracut initramfs"
+	echo "# boot: nested QEMU, Debian's kernels, each release's own dracut"
 	suite "the boot suite" tests/boot/run.sh
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
-	echo "# system: a Debian 12 UEFI system (OVMF), booted through its systemd-boot"
-	suite "the installed-system suite, Debian 12, UEFI, systemd-boot, initramfs-tools" \
-		env SYSTEM_SUITE=bookworm SYSTEM_GENERATOR=initramfs-tools tests/system/systemd-boot.sh
+	echo "# system: a Debian 12 system, vfiopt 0.2 upgraded to this version, then Debian 12 to 13"
+	suite "the upgrade suite, Debian 12 to 13, GRUB, initramfs-tools" tests/system/release-upgrade.sh
 }
 lane_systems() {
+	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
+	suite "the initramfs suite" tests/initramfs/run.sh
 	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
 	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
