@@ -128,52 +128,107 @@ static bool cmdline_has(struct check *c, const char *word)
 	return false;
 }
 
+/* The firmware's switch for the IOMMU this processor's vendor makes. */
+static const char *firmware_fix(enum iommu_kind kind)
+{
+	switch (kind) {
+	case IOMMU_INTEL:
+		return "enable VT-d in the firmware setup";
+	case IOMMU_AMD:
+		return "enable the IOMMU (AMD-Vi) in the firmware setup";
+	default:
+		return "enable VT-d (Intel) or the IOMMU (AMD-Vi) in the firmware setup";
+	}
+}
+
+/* A word on the kernel command line that turns a described IOMMU off. */
+static const char *iommu_off_word(struct check *c)
+{
+	static const char *const words[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off" };
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (cmdline_has(c, words[i]))
+			return words[i];
+	return NULL;
+}
+
 /*
  * Decided from what the running kernel did, not from its parameters:
  * Debian's kernel turns VT-d on by default, others need intel_iommu=on,
  * and the AMD driver is on whenever the firmware describes its IOMMU.
+ * One cause gets one finding and one fix: without a table the firmware
+ * is the cause, and no kernel parameter can help; without a unit, no
+ * group can exist, which the unit's finding already says.
  */
 static void check_iommu(struct check *c)
 {
-	bool described, intel_switch;
+	bool described;
 	enum iommu_kind kind = sysfs_iommu_kind(&c->sys, &described);
-	char unit[64] = "", interrupts[ATTR_MAX * 4];
+	char unit[64] = "", interrupts[ATTR_MAX * 4], fix[128];
 	unsigned int units, groups;
+	const char *off;
 
+	units = count_entries(c->sys.root, "sys/class/iommu", unit, sizeof(unit));
+	groups = count_entries(c->sys.root, "sys/kernel/iommu_groups", NULL, 0);
+	if (!described && !units) {
+		finding(c, "fail", firmware_fix(kind),
+			"no ACPI DMAR or IVRS table and no IOMMU unit registered: the firmware "
+			"shows no IOMMU, so vfio-pci cannot take any device");
+		return;
+	}
 	if (described)
 		finding(c, "ok", NULL, "ACPI %s table: the firmware describes an IOMMU (%s)",
 			kind == IOMMU_INTEL ? "DMAR" : "IVRS",
 			kind == IOMMU_INTEL ? "Intel VT-d" : "AMD-Vi");
-	else
+	off = iommu_off_word(c);
+	if (!units && off) {
+		if (path_join(fix, sizeof(fix), "remove %s from the kernel command line", off) < 0)
+			fix[0] = '\0';
+		finding(c, "fail", fix, "no IOMMU unit registered: %s on the kernel command line",
+			off);
+		return;
+	}
+	if (!units && kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on")) {
 		finding(c, "fail",
-			"enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup",
-			"no ACPI DMAR or IVRS table: the firmware shows no IOMMU");
-
-	units = count_entries(c->sys.root, "sys/class/iommu", unit, sizeof(unit));
-	groups = count_entries(c->sys.root, "sys/kernel/iommu_groups", NULL, 0);
-	/* What the Intel driver may still need; AMD's has no switch. */
-	intel_switch = kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on");
-	if (units && !intel_switch)
+			"add intel_iommu=on to the kernel command line (vfiopt setup does)",
+			"no IOMMU unit registered, and no intel_iommu=on on the kernel command "
+			"line");
+		return;
+	}
+	if (!units) {
+		/* The firmware publishes the table only with the IOMMU enabled. */
+		finding(c, "fail",
+			"see why the kernel did not start it: dmesg | grep -i -e DMAR -e AMD-Vi",
+			"no IOMMU unit registered: the firmware describes the IOMMU, but this "
+			"kernel did not start it");
+		return;
+	}
+	if (!described)
+		finding(c, "ok", NULL,
+			"%u IOMMU unit(s) registered (%s...), described by no DMAR or IVRS table "
+			"(virtio-iommu, or another kind)",
+			units, unit);
+	else if (kind != IOMMU_INTEL || cmdline_has(c, "intel_iommu=on"))
 		finding(c, "ok", NULL, "%u IOMMU unit(s) registered (%s...)", units, unit);
-	else if (units)
+	else
 		finding(c, "ok", NULL,
 			"%u IOMMU unit(s) registered (%s...) with no intel_iommu=on on the "
 			"kernel command line: this kernel's default (vfiopt setup adds the "
 			"switch, which kernels that default to off and integrated GPUs need)",
 			units, unit);
-	else if (!intel_switch)
-		finding(c, "fail", "turn on the IOMMU (AMD-Vi, VT-d) in the firmware setup",
-			"no IOMMU unit registered");
-	else
-		finding(c, "fail",
-			"add intel_iommu=on to the kernel command line (vfiopt setup does)",
-			"no IOMMU unit registered, and no intel_iommu=on on the kernel command "
-			"line");
 	if (groups)
 		finding(c, "ok", NULL, "%u IOMMU groups", groups);
 	else
-		finding(c, "fail", "turn the IOMMU on (above) and reboot",
-			"no IOMMU groups: vfio-pci cannot take any device");
+		finding(c, "fail",
+			kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on")
+				? "add intel_iommu=on to the kernel command line (vfiopt setup "
+				  "does)"
+				: "see why the IOMMU driver made no groups: dmesg | grep -i -e "
+				  "DMAR -e AMD-Vi -e iommu",
+			"no IOMMU groups although %u unit(s) are registered: vfio-pci cannot "
+			"take any device",
+			units);
 
 	/* "IR-PCI-MSI" and friends: interrupts go through the remapping unit. */
 	if (read_prefix_at(c->sys.root, "proc/interrupts", interrupts, sizeof(interrupts)) > 0 &&

@@ -112,10 +112,12 @@ test_check_failures() {
 	snapshot >"$T.before"
 	verb check
 	expect_status 1
-	expect_out '^fail  no ACPI DMAR or IVRS table'
-	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
-	expect_out '^      fix: add intel_iommu=on to the kernel command line \(vfiopt setup does\)$'
-	expect_out '^warn  interrupt remapping seems off'
+	# One cause, one finding, one fix: without a DMAR table no kernel
+	# parameter helps, and no unit means no group.
+	expect_out '^fail  no ACPI DMAR or IVRS table and no IOMMU unit registered: the firmware shows no IOMMU, so vfio-pci cannot take any device$'
+	expect_out '^      fix: enable VT-d in the firmware setup$'
+	expect_eq "IOMMU findings" "$(grep -cE '^(ok|warn|fail) .*(DMAR|IVRS|IOMMU unit|IOMMU groups|remapping)' "$T.out")" 1
+	expect_no_out 'intel_iommu'
 	expect_out '^fail  1 malformed entry in the selection$'
 	expect_err 'ignoring vfiopt.addrs entry "zz"'
 	expect_out '^fail  vfiopt.ids=10de:9999 matches no PCI device$'
@@ -183,24 +185,43 @@ test_check_iommu() {
 	verb check
 	expect_out '^ok    1 IOMMU unit\(s\) registered \(dmar0...\) with no intel_iommu=on on the kernel command line: this kernel.s default'
 	expect_no_out 'fail  no IOMMU'
-	# AMD-Vi described but off: the fix is in the firmware, not a parameter.
+	# AMD-Vi described, so on in the firmware, but not started: the
+	# kernel's log says why, and AMD's driver has no switch to add.
 	mv "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/firmware/acpi/tables/IVRS"
 	rm "$T/sys/class/iommu/dmar0"
 	verb check
 	expect_out '^ok    ACPI IVRS table: the firmware describes an IOMMU \(AMD-Vi\)$'
-	expect_out '^fail  no IOMMU unit registered$'
-	expect_out '^      fix: turn on the IOMMU \(AMD-Vi, VT-d\) in the firmware setup$'
+	expect_out '^fail  no IOMMU unit registered: the firmware describes the IOMMU, but this kernel did not start it$'
+	expect_out '^      fix: see why the kernel did not start it: dmesg'
 	expect_no_out 'amd_iommu'
-	# No table at all on an AMD CPU: still no Intel switch for it.
+	# Described, but turned off by a word of the command line: that word
+	# is the cause, and the one fix.
+	echo "quiet amd_iommu=off vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	verb check
+	expect_out '^fail  no IOMMU unit registered: amd_iommu=off on the kernel command line$'
+	expect_out '^      fix: remove amd_iommu=off from the kernel command line$'
+	expect_no_out 'fix: see why'
+	# No table at all on an AMD CPU: the AMD switch, and no Intel one.
 	rm "$T/sys/firmware/acpi/tables/IVRS"
+	echo "quiet vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
 	printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\n' >"$T/proc/cpuinfo"
 	verb check
-	expect_out '^fail  no ACPI DMAR or IVRS table'
-	expect_out '^fail  no IOMMU unit registered$'
+	expect_out '^fail  no ACPI DMAR or IVRS table and no IOMMU unit registered'
+	expect_out '^      fix: enable the IOMMU \(AMD-Vi\) in the firmware setup$'
 	expect_no_out 'intel_iommu'
+	# A DMAR table, VT-d off by this kernel's default: the switch.
 	printf 'processor\t: 0\nvendor_id\t: GenuineIntel\n' >"$T/proc/cpuinfo"
+	printf 'DMAR' >"$T/sys/firmware/acpi/tables/DMAR"
 	verb check
 	expect_out '^fail  no IOMMU unit registered, and no intel_iommu=on on the kernel command line$'
+	expect_out '^      fix: add intel_iommu=on to the kernel command line \(vfiopt setup does\)$'
+	expect_no_out 'fix: enable'
+	# A unit with no table behind it (virtio-iommu): not a firmware fault.
+	rm "$T/sys/firmware/acpi/tables/DMAR"
+	mkdir -p "$T/sys/class/iommu/virtio-iommu0"
+	verb check
+	expect_out '^ok    1 IOMMU unit\(s\) registered \(virtio-iommu0...\), described by no DMAR or IVRS table'
+	expect_no_out 'firmware shows no IOMMU'
 }
 
 # generator dracut|initramfs-tools: the generator's program and vfiopt's
@@ -438,7 +459,7 @@ test_json() {
 	jq -e . "$T.out" >/dev/null || tap_fail "check --json is not JSON:" "$(head -c 300 "$T.out")"
 	expect_eq "findings" "$(jq -r '.findings[] | "\(.level) \(.message)"' "$T.out")" "$(cat "$T.text")"
 	expect_eq "keys" "$(jq -c '[keys, (.findings[0] | keys)]' "$T.out")" '[["failed","findings","warnings"],["fix","level","message"]]'
-	rm "$T/sys/firmware/acpi/tables/DMAR"
+	rm "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/class/iommu/dmar0"
 	verb check --json
 	expect_status 1
 	expect_eq "a failure and its fix" "$(jq -c '[.failed > 0, ([.findings[] | select(.level == "fail")][0].fix | type)]' "$T.out")" '[true,"string"]'
