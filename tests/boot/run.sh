@@ -13,6 +13,8 @@ lib=$(dirname "$0")/../lib
 . "$lib/kernels.sh"
 # shellcheck source=tests/lib/dracut.sh
 . "$lib/dracut.sh"
+# shellcheck source=tests/lib/initramfs-tools.sh
+. "$lib/initramfs-tools.sh"
 # shellcheck source=tests/lib/boot.sh
 . "$lib/boot.sh"
 rig_open
@@ -180,13 +182,21 @@ images() {
 		tap_fail "dracut (sid, systemd) failed: $(tail -n 5 "$work/sid-systemd.img.log")"
 		return
 	}
+	# And with unstable's initramfs-tools, which Debian's default install
+	# of the next release will use.
+	boot_initramfs "$work/sid-itools.img" sid itools || {
+		tap_fail "initramfs-tools (sid) failed: $(tail -n 5 "$work/sid-itools.img.log")"
+		return
+	}
+	grep -qE '^initramfs-tools of sid: 0\.1[5-9][0-9]' "$work/sid-itools.img.log" ||
+		tap_fail "unstable's image is not its initramfs-tools': $(head -n 1 "$work/sid-itools.img.log")"
 	# Debian 13's and unstable's images are their own dracut's, not this
 	# machine's (059): each log opens with the release's version.
 	grep -qE '^dracut of trixie: dracut 106' "$work/trixie-systemd.img.log" ||
 		tap_fail "Debian 13's image is not dracut 106's: $(head -n 1 "$work/trixie-systemd.img.log")"
 	grep -qE '^dracut of sid: dracut 1[1-9][0-9]' "$work/sid-systemd.img.log" ||
 		tap_fail "unstable's image is not its dracut's: $(head -n 1 "$work/sid-systemd.img.log")"
-	echo "# boot: $(head -n 1 "$work/trixie-systemd.img.log"); $(head -n 1 "$work/sid-systemd.img.log")"
+	echo "# boot: $(head -n 1 "$work/trixie-systemd.img.log"); $(head -n 1 "$work/sid-systemd.img.log"); $(head -n 1 "$work/sid-itools.img.log")"
 	mkdir -p "$conf"
 	cp "$work/conf.d/"* "$conf/"
 	printf '# the stand-in GPU\nids=1234:1111\n' >"$work/vfiopt.conf"
@@ -196,7 +206,7 @@ images() {
 }
 
 # Scenarios to run: all, or those named on the command line (ids, addrs,
-# latest and vfio_pci_ids (unstable's kernel), none, disable, malformed,
+# latest, latest_itools and vfio_pci_ids (unstable's kernel), none, disable, malformed,
 # no_iommu, config, nested).
 RIG_ONLY=("$@")
 
@@ -205,7 +215,7 @@ if ! boot_setup "$work" 2>"$work/setup.err"; then
 	sed 's/^/#   /' "$work/setup.err"
 	exit 1
 fi
-run_test "boot: initramfs images from each release's own dracut (Debian 12's 059 for 6.1, Debian 13's 106 for 6.12; systemd, shell; unstable's for 7.x)" images
+run_test "boot: initramfs images from each release's own dracut (Debian 12's 059 for 6.1, Debian 13's 106 for 6.12; systemd, shell; unstable's for 7.x) and unstable's initramfs-tools" images
 echo "# boot: accelerator $BOOT_ACCEL"
 for series in 6.1 trixie; do
 	name="Debian 12's 6.1"
@@ -217,6 +227,8 @@ for series in 6.1 trixie; do
 done
 rig_step latest "boot unstable's 7.x systemd-based: vfiopt.ids= takes the GPU and its audio" \
 	scenario_ids sid systemd
+rig_step latest_itools "boot unstable's 7.x with unstable's initramfs-tools: vfiopt.ids= takes the GPU and its audio" \
+	scenario_ids sid itools
 rig_step vfio_pci_ids "boot unstable's 7.x: the kernel's vfio-pci.ids= alone, read as the kernel does, takes the GPU and its audio" \
 	scenario_vfio_pci_ids
 rig_step addrs "boot: vfiopt.addrs= takes one of two identical NICs" scenario_addrs

@@ -5,7 +5,8 @@
 # Intel IOMMU.  The stand-in for the seed's GPU is QEMU's VGA (1234:1111,
 # bochs-drm's) at 00:03.0 with an ich9-intel-hda (snd_hda_intel's) as
 # function 1 of the same slot, one IOMMU group; two identical e1000e NICs at
-# 00:04.0 and 00:05.0.  Sourced after kernels.sh and dracut.sh.
+# 00:04.0 and 00:05.0.  Sourced after kernels.sh, dracut.sh and
+# initramfs-tools.sh.
 
 # shellcheck source=tests/lib/report.sh
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
@@ -67,10 +68,20 @@ boot_probe_accel() {
 	BOOT_ACCEL=$(accel_probe "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION")
 }
 
-# boot_initramfs IMAGE SERIES INIT [DRACUT ARGS...]: INIT is systemd or shell.
+# boot_initramfs IMAGE SERIES INIT [DRACUT ARGS...]: INIT is systemd or
+# shell (dracut's two), or itools: the release's initramfs-tools, as
+# Debian ships it (MODULES=most), with the racing drivers added.
 boot_initramfs() {
 	local img=$1 series=$2 init=$3
 	shift 3
+	if [ "$init" = itools ]; then
+		kernel_fetch "$series" || return 1
+		case $series in
+		trixie | sid) local ITOOLS_SUITE=$series ;;
+		esac
+		ITOOLS_MODULES=$BOOT_DRIVERS itools_build most yes "$img"
+		return
+	fi
 	local opts=(--no-hostonly --add drm --add-drivers "$BOOT_DRIVERS" --compress gzip
 		# Big GPU drivers the stand-in machine has no use for: they only slow the boot.
 		--omit-drivers "amdgpu radeon nouveau i915 xe"

@@ -8,8 +8,11 @@
 # that vfiopt setup writes, and the helper's staged path).
 # dracut_build IMAGE KERNEL_ROOT KERNEL_VERSION [DRACUT ARGS...]
 #   with this machine's dracut; with DRACUT_SUITE (trixie, sid) set, with
-#   that release's own, in a root of it (mmdebstrap, cached): the release
-#   under test builds its images, as it does on the user's machine.
+#   that release's own, in a root of it (tests/lib/release-root.sh): the
+#   release under test builds its images, as it does on the user's machine.
+
+# shellcheck source=tests/lib/release-root.sh
+. "$(dirname "${BASH_SOURCE[0]}")/release-root.sh"
 
 dracut_setup() {
 	local work=$1 top
@@ -43,45 +46,6 @@ dracut_build() {
 		--confdir "${DRACUT_CONFDIR:-$DRACUT_WORK/conf.d}" "$@" "$image" >"$image.log" 2>&1
 }
 
-# _dracut_release_root SUITE: DRACUT_RELEASE_ROOT, a minimal root of SUITE
-# with its dracut and what dracut's systemd-based image takes from it
-# (systemd, udev, kmod).  Built by mmdebstrap from Debian's archive,
-# cached under $VFIOPT_CACHE/dracut-root/SUITE, keyed by the packages'
-# versions, and never written after.  Needs kernels.sh (_kernel_apt).
-_dracut_release_root() {
-	local suite=$1 key cache dir tmp pkgs="dracut-core systemd udev kmod"
-	_kernel_apt "$suite" || return 1
-	# shellcheck disable=SC2086,SC2154 # one word per package; _kernel_apt sets the options
-	key=$({
-		echo "$suite $pkgs"
-		declare -f _dracut_release_root
-		mmdebstrap --version
-		apt-cache "${_kernel_apt_opts[@]}" policy $pkgs | grep -E '^[^ ]|Candidate:'
-	} | sha256sum | cut -c1-16)
-	cache=$VFIOPT_CACHE/dracut-root/$suite
-	dir=$cache/$key
-	if [ ! -f "$dir/.ready" ]; then
-		mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.build.XXXXXX") || return 1
-		# Unstable's Release file says how long it is valid; a mirror
-		# that lags (a snapshot) serves one past that, which
-		# mmdebstrap's apt refuses.  Its signature is still checked.
-		if ! mmdebstrap --variant=minbase --include="${pkgs// /,}" \
-			--aptopt='Acquire::Check-Valid-Until "false"' "$suite" "$tmp/root" \
-			>"$tmp/mmdebstrap.log" 2>&1; then
-			echo "dracut: mmdebstrap $suite failed:" >&2
-			tail -n 20 "$tmp/mmdebstrap.log" >&2
-			rm -rf "$tmp"
-			return 1
-		fi
-		touch "$tmp/.ready"
-		rm -rf "$dir"
-		mv "$tmp" "$dir" || return 1
-		find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" \
-			\( ! -name '.build.*' -o -mmin +120 \) -exec rm -rf {} +
-	fi
-	DRACUT_RELEASE_ROOT=$dir/root
-}
-
 # The release's dracut, chrooted, in a mount namespace of its own: a tmpfs
 # over the root's /tmp holds this build's private dracutbasedir (the
 # release's modules and vfiopt's), its configuration (the paths of
@@ -91,8 +55,8 @@ _dracut_release_root() {
 _dracut_build_in() {
 	local image=$1 kroot=$2 kver=$3 root
 	shift 3
-	_dracut_release_root "$DRACUT_SUITE" || return 1
-	root=$DRACUT_RELEASE_ROOT
+	release_root "$DRACUT_SUITE" || return 1
+	root=$RELEASE_ROOT
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m --propagation private sh -c 'set -e
 		root=$1 kroot=$2 kver=$3 work=$4 confdir=$5 image=$6 suite=$7

@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# A minimal root of a Debian release whose own initramfs generators build
+# the images of that release's kernel: dracut-core and initramfs-tools-core
+# (unstable's needs dracut-install, so the two live together), with what
+# their images take from the root (systemd, udev, kmod, busybox).  Sourced,
+# never run; needs kernels.sh (_kernel_apt).
+#
+# release_root SUITE sets RELEASE_ROOT.  Built by mmdebstrap from Debian's
+# archive, cached under $VFIOPT_CACHE/release-root/SUITE, keyed by the
+# packages' versions, and never written after: each build runs in a mount
+# namespace with a tmpfs over the root's /tmp (tests/lib/dracut.sh,
+# tests/lib/initramfs-tools.sh).
+
+release_root() {
+	local suite=$1 key cache dir tmp
+	local pkgs="dracut-core initramfs-tools-core busybox systemd udev kmod"
+	_kernel_apt "$suite" || return 1
+	# shellcheck disable=SC2086,SC2154 # one word per package; _kernel_apt sets the options
+	key=$({
+		echo "$suite $pkgs"
+		declare -f release_root
+		mmdebstrap --version
+		apt-cache "${_kernel_apt_opts[@]}" policy $pkgs | grep -E '^[^ ]|Candidate:'
+	} | sha256sum | cut -c1-16)
+	cache=$VFIOPT_CACHE/release-root/$suite
+	dir=$cache/$key
+	if [ ! -f "$dir/.ready" ]; then
+		mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.build.XXXXXX") || return 1
+		# Unstable's Release file says how long it is valid; a mirror
+		# that lags (a snapshot) serves one past that, which
+		# mmdebstrap's apt refuses.  Its signature is still checked.
+		if ! mmdebstrap --variant=minbase --include="${pkgs// /,}" \
+			--aptopt='Acquire::Check-Valid-Until "false"' "$suite" "$tmp/root" \
+			>"$tmp/mmdebstrap.log" 2>&1; then
+			echo "release root: mmdebstrap $suite failed:" >&2
+			tail -n 20 "$tmp/mmdebstrap.log" >&2
+			rm -rf "$tmp"
+			return 1
+		fi
+		# Where a build binds the kernel's modules: no package of
+		# the root makes the directory.
+		mkdir -p "$tmp/root/usr/lib/modules" || return 1
+		touch "$tmp/.ready"
+		rm -rf "$dir"
+		mv "$tmp" "$dir" || return 1
+		find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" \
+			\( ! -name '.build.*' -o -mmin +120 \) -exec rm -rf {} +
+	fi
+	# shellcheck disable=SC2034 # for the libraries that source this
+	RELEASE_ROOT=$dir/root
+}
