@@ -42,7 +42,8 @@ VFIOPT_LDFLAGS = -static -Wl,--gc-sections -Wl,--build-id -Wl,-z,noseparate-code
 #   src/early/   the claim, which runs in the initramfs before udev
 #   src/shared/  what both programs link: the command line and config
 #                parsers, sysfs and PCI access, the log, the record
-#   src/host/    the host tool's verbs, which never run at boot
+#   src/host/    the host tool's verbs, which never run at boot; vm/ the
+#                VM managers that take boot's devices (libvirt, qm)
 #   src/setup/   vfiopt setup: one file per boot loader (loader/) and per
 #                initramfs generator (generator/), behind setup.h
 # Two programs: vfiopt-claim, the helper that goes into the initramfs
@@ -60,6 +61,7 @@ SETUP_SRCS = src/setup/setup.c src/setup/cmdline-words.c src/setup/uki.c \
 HOST_SRCS = src/host/main.c src/host/args.c src/host/list.c src/host/check.c \
 	src/host/status.c src/host/release.c src/host/boot.c src/host/fb-advice.c \
 	src/host/json.c src/host/pciids.c src/host/modalias.c src/host/softdeps.c \
+	src/host/vm/plan.c src/host/vm/libvirt.c src/host/vm/qm.c \
 	$(SETUP_SRCS) $(EARLY_SRCS) $(SHARED_SRCS)
 HELPER_OBJS = $(HELPER_SRCS:.c=.o)
 HOST_OBJS = $(HOST_SRCS:.c=.o)

@@ -15,12 +15,14 @@
 #   installed sys.  mmdebstrap fdisk (sfdisk); for the UEFI one, ovmf (the
 #                   firmware) and dosfstools (mkfs.fat for its ESP)
 #   packages        debhelper dpkg-dev lintian rpm rpmlint
+#   VM managers     libvirt-clients (virsh, virt-xml-validate; libvirt's
+#                   test driver needs no daemon), libxml2-utils (xmllint)
 #   bench           zstd (the images compressed as the generators do it)
 set -u
 PACKAGES="make gcc libc6-dev musl-tools cppcheck shellcheck clang-format file strace jq cpio initramfs-tools-core
 	dracut-core systemd udev kmod binutils python3-pefile ca-certificates
 	qemu-system-x86 qemu-utils busybox-static e2fsprogs mmdebstrap fdisk ovmf dosfstools
-	debhelper dpkg-dev lintian rpm rpmlint zstd"
+	debhelper dpkg-dev lintian rpm rpmlint zstd libvirt-clients libxml2-utils"
 
 missing() {
 	local p

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "host/verbs.h"
+#include "host/vm/vm.h"
 #include "shared/record.h"
 #include "shared/spawn.h"
 #include "shared/sysfs.h"
@@ -37,6 +38,7 @@ struct boot {
 	const char *qemu;
 	const char *hda, *cdrom, *name, *mem, *smp, *accel;
 	bool uefi, bios, dry_run, no_rom;
+	enum { PRINT_NONE, PRINT_QEMU, PRINT_LIBVIRT, PRINT_QM } print;
 	struct pci_dev *devs[BOOT_DEVICES_MAX];
 	unsigned int n_devs;
 	/* The QEMU command line, and the strings built for it. */
@@ -53,7 +55,8 @@ static void usage(FILE *out)
 {
 	fputs("Usage: vfiopt boot [--device ADDR]... [-hda IMG] [-cdrom ISO] [-name NAME]\n"
 	      "                   [-m SIZE] [-smp N] [--uefi|--bios] [--accel kvm|tcg]\n"
-	      "                   [--no-rom] [--dry-run] [--sysroot DIR] [-- QEMU ARGS...]\n"
+	      "                   [--no-rom] [--print qemu|libvirt|qm] [--dry-run]\n"
+	      "                   [--sysroot DIR] [-- QEMU ARGS...]\n"
 	      "\n"
 	      "Boot a VM that owns the devices on vfio-pci: the --device addresses, or those\n"
 	      "this boot's early claim took, each with its whole IOMMU group.\n"
@@ -64,7 +67,10 @@ static void usage(FILE *out)
 	      "  --uefi, --bios   OVMF or SeaBIOS (default: OVMF when installed)\n"
 	      "  --accel kvm|tcg  default: KVM when /dev/kvm works\n"
 	      "  --no-rom         hide the devices' option ROMs (rombar=0)\n"
-	      "  --dry-run        print the QEMU command, one argument a line; start nothing\n"
+	      "  --print qemu     print the QEMU command, one argument a line; start nothing\n"
+	      "  --print libvirt  print the <hostdev> elements of a libvirt domain instead\n"
+	      "  --print qm       print the hostpciN: lines of a Proxmox VE VM instead\n"
+	      "  --dry-run        the same as --print qemu\n"
 	      "  -- ARGS          appended to QEMU's command line untouched\n",
 	      out);
 }
@@ -384,7 +390,6 @@ static int devices(struct boot *b)
 	unsigned int i, port = 0;
 	bool display = false;
 
-	qsort(b->devs, b->n_devs, sizeof(b->devs[0]), cmp_devp);
 	for (i = 0; i < b->n_devs; i++) {
 		const struct pci_dev *dev = b->devs[i];
 		bool first = i == 0 || !pci_same_slot(&b->devs[i - 1]->addr, &dev->addr);
@@ -476,6 +481,7 @@ static int parse(struct boot *b, int argc, char **argv)
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "no-rom", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "print", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -521,6 +527,21 @@ static int parse(struct boot *b, int argc, char **argv)
 			b->no_rom = true;
 			break;
 		case 'n':
+			b->dry_run = true;
+			break;
+		case 'P':
+			if (strcmp(optarg, "qemu") == 0) {
+				b->print = PRINT_QEMU;
+			} else if (strcmp(optarg, "libvirt") == 0) {
+				b->print = PRINT_LIBVIRT;
+			} else if (strcmp(optarg, "qm") == 0) {
+				b->print = PRINT_QM;
+			} else {
+				fprintf(stderr,
+					"vfiopt boot: --print qemu, libvirt or qm, not %s\n",
+					optarg);
+				return -EINVAL;
+			}
 			b->dry_run = true;
 			break;
 		case 'h':
@@ -580,6 +601,29 @@ static void print_command(const struct boot *b)
 		printf("%s\n", b->argv[i]);
 }
 
+/*
+ * libvirt or Proxmox starts the VM: it checks memory locking and the
+ * accelerator itself, and takes no QEMU arguments of ours.
+ */
+static int print_for_manager(const struct boot *b, int extra_argc)
+{
+	struct vm_plan plan = {
+		.sys = &b->sys,
+		.devs = b->devs,
+		.n_devs = b->n_devs,
+		.no_rom = b->no_rom,
+	};
+
+	if (b->hda || b->cdrom || extra_argc > 0) {
+		fprintf(stderr,
+			"vfiopt boot: --print %s prints the devices only: -hda, -cdrom "
+			"and QEMU arguments belong in the VM's own configuration\n",
+			b->print == PRINT_QM ? "qm" : "libvirt");
+		return -EINVAL;
+	}
+	return b->print == PRINT_QM ? vm_print_qm(&plan, stdout) : vm_print_libvirt(&plan, stdout);
+}
+
 int verb_boot(int argc, char **argv)
 {
 	struct boot b = { .name = "vfiopt", .mem = "2G", .smp = "2" };
@@ -611,6 +655,12 @@ int verb_boot(int argc, char **argv)
 				 : "qemu-system-x86_64";
 	if (resolve_devices(&b, argc, argv) < 0 || add_groups(&b) < 0)
 		goto out;
+	qsort(b.devs, b.n_devs, sizeof(b.devs[0]), cmp_devp);
+	if (b.print == PRINT_LIBVIRT || b.print == PRINT_QM) {
+		r = print_for_manager(&b, argc - optind);
+		status = r == -EINVAL ? EXIT_USAGE : r < 0 ? EXIT_FAILED : EXIT_OK;
+		goto out;
+	}
 	r = preflight(&b);
 	if (r < 0 && !b.dry_run)
 		goto out;

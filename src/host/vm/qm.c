@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfiopt boot --print qm: the hostpciN lines of a Proxmox VE VM
+ * (/etc/pve/qemu-server/VMID.conf, or qm set VMID --hostpciN ...), in the
+ * format of Proxmox's qm(1) and its PVE::QemuServer::PCI:
+ *
+ *   hostpciN: [[host=]<HOSTPCIID[;HOSTPCIID2...]>][,pcie=<1|0>]
+ *             [,rombar=<1|0>][,x-vga=<1|0>][,legacy-igd=<1|0>]...
+ *
+ * where HOSTPCIID is [domain:]bus:dev[.func] and a slot without the
+ * function passes all of its functions.  One line per physical slot, in
+ * the order boot's QEMU command has them; pcie=1 because the VM is a q35
+ * one (as vfiopt boot's is), x-vga=1 on the first display device.
+ */
+#include <errno.h>
+#include <stdbool.h>
+
+#include "host/vm/vm.h"
+
+/* Every function the host has in DEV's slot is passed: the slot's form. */
+static bool whole_slot(const struct vm_plan *plan, unsigned int first)
+{
+	const struct pci_dev *dev = plan->devs[first];
+	unsigned int n = 0, i;
+	size_t d;
+
+	for (i = first; i < plan->n_devs && pci_same_slot(&plan->devs[i]->addr, &dev->addr); i++)
+		n++;
+	for (d = 0; d < plan->sys->n_devs; d++)
+		if (pci_same_slot(&plan->sys->devs[d].addr, &dev->addr))
+			n--;
+	return n == 0;
+}
+
+static void host_id(const struct pci_dev *dev, bool slot, FILE *out)
+{
+	fprintf(out, "%04x:%02x:%02x", dev->addr.domain, dev->addr.bus, dev->addr.slot);
+	if (!slot)
+		fprintf(out, ".%x", dev->addr.func);
+}
+
+int vm_print_qm(const struct vm_plan *plan, FILE *out)
+{
+	unsigned int i, j, n = 0;
+	bool vga_done = false;
+
+	for (i = 0; i < plan->n_devs; i = j) {
+		const struct pci_dev *dev = plan->devs[i];
+		bool whole = whole_slot(plan, i), display = false;
+
+		fprintf(out, "hostpci%u: ", n++);
+		for (j = i; j < plan->n_devs && pci_same_slot(&plan->devs[j]->addr, &dev->addr);
+		     j++) {
+			display |= (plan->devs[j]->ids.class >> 16) == PCI_CLASS_DISPLAY;
+			if (whole && j > i)
+				continue;
+			if (j > i)
+				fputc(';', out);
+			host_id(plan->devs[j], whole, out);
+		}
+		if (dev == plan->igd) {
+			/* Proxmox places it at the guest's 00:02.0 itself. */
+			fputs(",legacy-igd=1", out);
+			vga_done = true;
+		} else {
+			fputs(",pcie=1", out);
+			if (display && !vga_done)
+				fputs(",x-vga=1", out);
+			vga_done |= display;
+		}
+		if (plan->no_rom)
+			fputs(",rombar=0", out);
+		fputc('\n', out);
+	}
+	return ferror(out) ? -EIO : 0;
+}
