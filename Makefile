@@ -61,7 +61,7 @@ SETUP_SRCS = src/setup/setup.c src/setup/cmdline-words.c src/setup/uki.c \
 HOST_SRCS = src/host/main.c src/host/args.c src/host/list.c src/host/check.c \
 	src/host/status.c src/host/release.c src/host/boot.c src/host/fb-advice.c \
 	src/host/json.c src/host/pciids.c src/host/modalias.c src/host/softdeps.c \
-	src/host/vm/plan.c src/host/vm/libvirt.c src/host/vm/qm.c \
+	src/host/vm/plan.c src/host/vm/libvirt.c src/host/vm/qm.c src/host/vm/qemu-caps.c \
 	$(SETUP_SRCS) $(EARLY_SRCS) $(SHARED_SRCS)
 HELPER_OBJS = $(HELPER_SRCS:.c=.o)
 HOST_OBJS = $(HOST_SRCS:.c=.o)

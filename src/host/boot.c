@@ -6,6 +6,7 @@
  * checked before QEMU starts, and QEMU is exec'd directly, never through
  * a shell.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "host/verbs.h"
+#include "host/vm/qemu-caps.h"
 #include "host/vm/vm.h"
 #include "shared/record.h"
 #include "shared/spawn.h"
@@ -37,8 +39,15 @@ struct boot {
 	const char *sysroot;
 	const char *qemu;
 	const char *hda, *cdrom, *name, *mem, *smp, *accel;
-	bool uefi, bios, dry_run, no_rom;
+	const char *igd_rom;
+	bool uefi, bios, dry_run, no_rom, iommufd;
 	enum { PRINT_NONE, PRINT_QEMU, PRINT_LIBVIRT, PRINT_QM } print;
+	/* An Intel IGD among the devices, and how it goes (docs/design.md). */
+	const struct pci_dev *igd;
+	enum { IGD_NONE, IGD_UPT, IGD_LEGACY } igd_mode;
+	bool pc_machine; /* i440fx, which IGD legacy mode needs; q35 otherwise */
+	struct qemu_caps caps;
+	bool caps_probed; /* only QEMU's own command line needs them */
 	struct pci_dev *devs[BOOT_DEVICES_MAX];
 	unsigned int n_devs;
 	/* The QEMU command line, and the strings built for it. */
@@ -55,7 +64,8 @@ static void usage(FILE *out)
 {
 	fputs("Usage: vfiopt boot [--device ADDR]... [-hda IMG] [-cdrom ISO] [-name NAME]\n"
 	      "                   [-m SIZE] [-smp N] [--uefi|--bios] [--accel kvm|tcg]\n"
-	      "                   [--no-rom] [--print qemu|libvirt|qm] [--dry-run]\n"
+	      "                   [--no-rom] [--igd-rom FILE] [--iommufd]\n"
+	      "                   [--print qemu|libvirt|qm] [--dry-run]\n"
 	      "                   [--sysroot DIR] [-- QEMU ARGS...]\n"
 	      "\n"
 	      "Boot a VM that owns the devices on vfio-pci: the --device addresses, or those\n"
@@ -67,6 +77,10 @@ static void usage(FILE *out)
 	      "  --uefi, --bios   OVMF or SeaBIOS (default: OVMF when installed)\n"
 	      "  --accel kvm|tcg  default: KVM when /dev/kvm works\n"
 	      "  --no-rom         hide the devices' option ROMs (rombar=0)\n"
+	      "  --igd-rom FILE   the option ROM an Intel IGD gets (romfile=): for a UEFI\n"
+	      "                   guest, one with IgdAssignmentDxe; for --bios, its VBIOS\n"
+	      "  --iommufd        attach through /dev/iommu and the devices' cdevs, not\n"
+	      "                   the VFIO group and container\n"
 	      "  --print qemu     print the QEMU command, one argument a line; start nothing\n"
 	      "  --print libvirt  print the <hostdev> elements of a libvirt domain instead\n"
 	      "  --print qm       print the hostpciN: lines of a Proxmox VE VM instead\n"
@@ -267,7 +281,7 @@ static int preflight(struct boot *b)
 				dev->driver[0] ? dev->driver : "no driver");
 			bad = -EBUSY;
 		}
-		if (path_join(node, sizeof(node), "dev/vfio/%d", dev->group) == 0 &&
+		if (!b->iommufd && path_join(node, sizeof(node), "dev/vfio/%d", dev->group) == 0 &&
 		    faccessat(b->sys.root, node, R_OK | W_OK, 0) < 0) {
 			fprintf(stderr,
 				"vfiopt boot: /%s: %s (is vfio-pci bound? are you root or in "
@@ -339,11 +353,22 @@ static int copy_file_at(int dirfd, const char *from, const char *to)
 	return r;
 }
 
+static bool have_ovmf(const struct boot *b)
+{
+	return faccessat(b->sys.root, OVMF_CODE, R_OK, 0) == 0 &&
+	       faccessat(b->sys.root, OVMF_VARS, R_OK, 0) == 0;
+}
+
+/* The guest boots UEFI: --uefi, or OVMF installed and no --bios. */
+static bool uefi_guest(const struct boot *b)
+{
+	return !b->bios && (b->uefi || have_ovmf(b));
+}
+
 /* OVMF with a private copy of the variable store per VM name, or SeaBIOS. */
 static int firmware(struct boot *b)
 {
-	bool ovmf = faccessat(b->sys.root, OVMF_CODE, R_OK, 0) == 0 &&
-		    faccessat(b->sys.root, OVMF_VARS, R_OK, 0) == 0;
+	bool ovmf = have_ovmf(b);
 	int r;
 
 	if (b->bios || (!b->uefi && !ovmf))
@@ -380,6 +405,40 @@ static int cmp_devp(const void *a, const void *b)
 			    &(*(struct pci_dev *const *)b)->addr);
 }
 
+/* Intel's integrated GPU: QEMU assigns it only from the host's 00:02.0. */
+static bool is_igd(const struct pci_dev *dev)
+{
+	return dev->ids.vendor == 0x8086 && (dev->ids.class >> 16) == PCI_CLASS_DISPLAY &&
+	       dev->addr.domain == 0 && dev->addr.bus == 0 && dev->addr.slot == 2 &&
+	       dev->addr.func == 0;
+}
+
+/*
+ * The IGD at the guest's 00:02.0 on the root bus, its mode said to QEMU
+ * in the properties this QEMU has (plan_igd): legacy mode by
+ * x-igd-legacy-mode=on where it exists (10.0), which brings the OpRegion,
+ * the LPC bridge ids and the VGA ranges along, and otherwise by the
+ * conditions QEMU 7.2 takes it from (i440fx, 00:02.0, a ROM); for a UEFI
+ * guest the OpRegion alone, legacy mode off.
+ */
+static int igd_device(struct boot *b, const char *iommufd)
+{
+	const char *mode;
+
+	if (b->igd_mode == IGD_LEGACY)
+		mode = b->caps.igd_legacy_mode ? ",x-igd-legacy-mode=on" : "";
+	else
+		mode = b->caps.igd_legacy_mode ? ",x-igd-legacy-mode=off,x-igd-opregion=on"
+					       : ",x-igd-opregion=on";
+	arg(b, "-device");
+	return fmt_arg(b, "vfio-pci,host=%s,bus=%s,addr=0x2%s%s%s%s%s", b->igd->name,
+		       b->pc_machine ? "pci.0" : "pcie.0", mode, b->igd_rom ? ",romfile=" : "",
+		       b->igd_rom ? b->igd_rom : "", b->no_rom && !b->igd_rom ? ",rombar=0" : "",
+		       iommufd)
+		       ? 0
+		       : -E2BIG;
+}
+
 /*
  * One PCIe root port per physical slot, the slot's functions behind it at
  * the same function numbers: a GPU and its HDMI audio look to the guest as
@@ -387,9 +446,14 @@ static int cmp_devp(const void *a, const void *b)
  */
 static int devices(struct boot *b)
 {
+	const char *iommufd = b->iommufd ? ",iommufd=vfiopt-iommufd" : "";
 	unsigned int i, port = 0;
 	bool display = false;
 
+	if (b->iommufd) {
+		arg(b, "-object");
+		arg(b, "iommufd,id=vfiopt-iommufd");
+	}
 	for (i = 0; i < b->n_devs; i++) {
 		const struct pci_dev *dev = b->devs[i];
 		bool first = i == 0 || !pci_same_slot(&b->devs[i - 1]->addr, &dev->addr);
@@ -397,6 +461,23 @@ static int devices(struct boot *b)
 			     pci_same_slot(&b->devs[i + 1]->addr, &dev->addr)) ||
 			    !first;
 
+		display |= (dev->ids.class >> 16) == PCI_CLASS_DISPLAY;
+		if (dev == b->igd) {
+			if (igd_device(b, iommufd) < 0)
+				return -E2BIG;
+			continue;
+		}
+		/* i440fx has no PCIe root ports: the slot on the root bus. */
+		if (b->pc_machine) {
+			port += first;
+			arg(b, "-device");
+			if (!fmt_arg(b, "vfio-pci,host=%s,bus=pci.0,addr=0x%x.%u%s%s%s", dev->name,
+				     0x10 + port - 1, dev->addr.func,
+				     dev->addr.func == 0 && more ? ",multifunction=on" : "",
+				     b->no_rom ? ",rombar=0" : "", iommufd))
+				return -E2BIG;
+			continue;
+		}
 		if (first) {
 			port++;
 			if (port > 15)
@@ -410,11 +491,11 @@ static int devices(struct boot *b)
 			fmt_arg(b, "pcie-root-port,id=vfiopt-rp%u,bus=pcie.0,addr=0x%x,chassis=%u",
 				port, 0x10 + port - 1, port);
 		}
-		display |= (dev->ids.class >> 16) == PCI_CLASS_DISPLAY;
 		arg(b, "-device");
-		if (!fmt_arg(b, "vfio-pci,host=%s,bus=vfiopt-rp%u,addr=0x0.%u%s%s", dev->name, port,
-			     dev->addr.func, dev->addr.func == 0 && more ? ",multifunction=on" : "",
-			     b->no_rom ? ",rombar=0" : ""))
+		if (!fmt_arg(b, "vfio-pci,host=%s,bus=vfiopt-rp%u,addr=0x0.%u%s%s%s", dev->name,
+			     port, dev->addr.func,
+			     dev->addr.func == 0 && more ? ",multifunction=on" : "",
+			     b->no_rom ? ",rombar=0" : "", iommufd))
 			return -E2BIG;
 	}
 	if (display) {
@@ -433,7 +514,7 @@ static int build(struct boot *b, int extra_argc, char **extra)
 	arg(b, "-name");
 	arg(b, b->name);
 	arg(b, "-machine");
-	arg(b, "q35");
+	arg(b, b->pc_machine ? "pc" : "q35");
 	arg(b, "-accel");
 	arg(b, b->accel);
 	arg(b, "-cpu");
@@ -482,6 +563,8 @@ static int parse(struct boot *b, int argc, char **argv)
 		{ "no-rom", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "print", required_argument, NULL, 'P' },
+		{ "igd-rom", required_argument, NULL, 'I' },
+		{ "iommufd", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -525,6 +608,12 @@ static int parse(struct boot *b, int argc, char **argv)
 			break;
 		case 'R':
 			b->no_rom = true;
+			break;
+		case 'I':
+			b->igd_rom = optarg;
+			break;
+		case 'F':
+			b->iommufd = true;
 			break;
 		case 'n':
 			b->dry_run = true;
@@ -601,6 +690,183 @@ static void print_command(const struct boot *b)
 		printf("%s\n", b->argv[i]);
 }
 
+/* A device attribute or directory exists (relative to sys/bus/pci/devices). */
+static bool dev_has(const struct boot *b, const struct pci_dev *dev, const char *attr)
+{
+	char path[PCI_NAME_MAX + 32];
+
+	return sysfs_dev_path(dev, attr, path, sizeof(path)) == 0 &&
+	       faccessat(b->sys.devices, path, F_OK, 0) == 0;
+}
+
+/* The ISA/LPC bridge at the host's 00:1f.0, as Intel's chipsets have it. */
+static bool host_lpc(struct boot *b)
+{
+	static const struct pci_addr lpc = { .domain = 0, .bus = 0, .slot = 0x1f, .func = 0 };
+	struct pci_dev *dev = sysfs_find(&b->sys, &lpc);
+
+	return dev && sysfs_load(&b->sys, dev) == 0 && (dev->ids.class >> 8) == 0x0601;
+}
+
+/* The name of DEV's VFIO device cdev, "vfioN", from its vfio-dev directory. */
+static int vfio_cdev(const struct boot *b, const struct pci_dev *dev, char *buf, size_t size)
+{
+	char path[PCI_NAME_MAX + 16];
+	struct dirent *de;
+	unsigned long n;
+	int r = -ENOENT;
+	DIR *dir;
+
+	if (sysfs_dev_path(dev, "vfio-dev", path, sizeof(path)) < 0)
+		return -ENAMETOOLONG;
+	dir = opendir_at(b->sys.devices, path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (strncmp(de->d_name, "vfio", 4) == 0 &&
+		    parse_uint(de->d_name + 4, 1UL << 20, &n) == 0) {
+			r = path_join(buf, size, "vfio%lu", n);
+			break;
+		}
+	closedir(dir);
+	return r;
+}
+
+/*
+ * An IGD is not a clean PCI device (QEMU's docs/igd-assign.txt): the
+ * guest's drivers want the host's OpRegion (with its VBT), stolen memory
+ * and, for the VBIOS and GOP, the host's LPC bridge ids, the VGA ranges
+ * and the device at 00:02.0.  A UEFI guest takes it as a secondary device
+ * on q35 with the OpRegion; a --bios guest in legacy mode on i440fx.
+ * What is missing is said before QEMU starts; what cannot work is refused.
+ */
+static int plan_igd(struct boot *b)
+{
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < b->n_devs; i++)
+		if (is_igd(b->devs[i]))
+			b->igd = b->devs[i];
+	if (!b->igd)
+		return 0;
+	b->igd_mode = uefi_guest(b) ? IGD_UPT : IGD_LEGACY;
+	b->pc_machine = b->igd_mode == IGD_LEGACY;
+	if (b->igd_rom && strchr(b->igd_rom, ',')) {
+		fprintf(stderr,
+			"vfiopt boot: --igd-rom %s: QEMU reads a comma as the next "
+			"option: a path without one\n",
+			b->igd_rom);
+		return -EINVAL;
+	}
+	if (b->igd_rom && b->igd_rom[0] == '/' &&
+	    faccessat(b->sys.root, b->igd_rom + 1, R_OK, 0) < 0)
+		fprintf(stderr, "vfiopt boot: warning: --igd-rom %s: %s\n", b->igd_rom,
+			strerror(errno));
+	if (b->igd_mode == IGD_UPT) {
+		if (b->caps_probed && !b->caps.igd_opregion) {
+			fprintf(stderr,
+				"vfiopt boot: %s has no x-igd-opregion: the guest's driver "
+				"would find no OpRegion for the IGD (QEMU 2.12 and later "
+				"have it)\n",
+				b->qemu);
+			bad = -ENOTSUP;
+		}
+		if (!b->igd_rom)
+			fprintf(stderr,
+				"vfiopt boot: warning: %s is an Intel IGD and the guest boots "
+				"UEFI: "
+				"OVMF sets up neither its OpRegion nor its stolen memory, so the "
+				"guest's firmware shows nothing on it and its driver may drive no "
+				"output.  Give an option ROM built with IgdAssignmentDxe (QEMU's "
+				"docs/igd-assign.txt, \"Guest firmware\") with --igd-rom FILE, or "
+				"boot the guest in legacy mode with --bios\n",
+				b->igd->name);
+		return bad;
+	}
+	if (b->no_rom && !b->igd_rom) {
+		fprintf(stderr, "vfiopt boot: legacy mode (--bios) runs the IGD's VBIOS, and "
+				"--no-rom hides it: drop --no-rom, or give the VBIOS with "
+				"--igd-rom FILE\n");
+		bad = -EINVAL;
+	}
+	if (!b->igd_rom && !dev_has(b, b->igd, "rom"))
+		fprintf(stderr,
+			"vfiopt boot: warning: %s shows no ROM (no rom attribute): legacy mode "
+			"needs its VBIOS: give a dump of it with --igd-rom FILE\n",
+			b->igd->name);
+	if (!host_lpc(b))
+		fprintf(stderr, "vfiopt boot: warning: the host has no LPC bridge at 00:1f.0, "
+				"whose ids the IGD's VBIOS looks for in legacy mode\n");
+	return bad;
+}
+
+/*
+ * --iommufd: QEMU opens /dev/iommu and each device's cdev
+ * (/dev/vfio/devices/vfioN, named by sys/bus/pci/devices/ADDR/vfio-dev/)
+ * instead of the group.  The kernel needs CONFIG_IOMMUFD and
+ * CONFIG_VFIO_DEVICE_CDEV (6.6), QEMU the iommufd backend (9.0).
+ */
+static int preflight_iommufd(struct boot *b)
+{
+	unsigned int i;
+	int bad = 0;
+
+	if (!b->caps.iommufd_object || !b->caps.vfio_iommufd) {
+		fprintf(stderr,
+			"vfiopt boot: --iommufd: %s has no iommufd backend (-object "
+			"iommufd, QEMU 9.0 and later)\n",
+			b->qemu);
+		bad = -ENOTSUP;
+	}
+	if (faccessat(b->sys.root, "dev/iommu", R_OK | W_OK, 0) < 0) {
+		fprintf(stderr,
+			"vfiopt boot: --iommufd: /dev/iommu: %s (a kernel built without "
+			"CONFIG_IOMMUFD, as Debian's are: drop --iommufd)\n",
+			strerror(errno));
+		return -ENODEV;
+	}
+	for (i = 0; i < b->n_devs; i++) {
+		char cdev[32], node[64];
+
+		if (vfio_cdev(b, b->devs[i], cdev, sizeof(cdev)) < 0) {
+			fprintf(stderr,
+				"vfiopt boot: --iommufd: %s has no VFIO device cdev (a "
+				"kernel without CONFIG_VFIO_DEVICE_CDEV)\n",
+				b->devs[i]->name);
+			bad = -ENODEV;
+			continue;
+		}
+		if (path_join(node, sizeof(node), "dev/vfio/devices/%s", cdev) < 0 ||
+		    faccessat(b->sys.root, node, R_OK | W_OK, 0) < 0) {
+			fprintf(stderr, "vfiopt boot: --iommufd: /%s: %s\n", node, strerror(errno));
+			bad = -EACCES;
+		}
+	}
+	return bad;
+}
+
+/* What the plan needs to know of QEMU, asked before anything is built. */
+static int probe_qemu(struct boot *b)
+{
+	unsigned int i;
+	bool need = b->iommufd;
+	int r;
+
+	for (i = 0; i < b->n_devs; i++)
+		need |= is_igd(b->devs[i]);
+	if (!need || b->print == PRINT_LIBVIRT || b->print == PRINT_QM)
+		return 0;
+	r = qemu_caps_probe(b->qemu, &b->caps);
+	b->caps_probed = r == 0;
+	if (r < 0)
+		fprintf(stderr,
+			"vfiopt boot: cannot ask %s what it supports: %s (install "
+			"qemu-system-x86, or give --qemu PATH)\n",
+			b->qemu, strerror(-r));
+	return r;
+}
+
 /*
  * libvirt or Proxmox starts the VM: it checks memory locking and the
  * accelerator itself, and takes no QEMU arguments of ours.
@@ -612,8 +878,15 @@ static int print_for_manager(const struct boot *b, int extra_argc)
 		.devs = b->devs,
 		.n_devs = b->n_devs,
 		.no_rom = b->no_rom,
+		.igd = b->igd,
+		.igd_legacy = b->igd_mode == IGD_LEGACY,
 	};
 
+	if (b->iommufd) {
+		fprintf(stderr, "vfiopt boot: --iommufd is for the QEMU command line: libvirt "
+				"and Proxmox choose the interface themselves\n");
+		return -EINVAL;
+	}
 	if (b->hda || b->cdrom || extra_argc > 0) {
 		fprintf(stderr,
 			"vfiopt boot: --print %s prints the devices only: -hda, -cdrom "
@@ -656,12 +929,21 @@ int verb_boot(int argc, char **argv)
 	if (resolve_devices(&b, argc, argv) < 0 || add_groups(&b) < 0)
 		goto out;
 	qsort(b.devs, b.n_devs, sizeof(b.devs[0]), cmp_devp);
+	if (probe_qemu(&b) < 0)
+		goto out;
+	r = plan_igd(&b);
+	if (r == -EINVAL)
+		status = EXIT_USAGE;
+	if (r < 0)
+		goto out;
 	if (b.print == PRINT_LIBVIRT || b.print == PRINT_QM) {
 		r = print_for_manager(&b, argc - optind);
 		status = r == -EINVAL ? EXIT_USAGE : r < 0 ? EXIT_FAILED : EXIT_OK;
 		goto out;
 	}
 	r = preflight(&b);
+	if (b.iommufd && preflight_iommufd(&b) < 0)
+		r = r < 0 ? r : -ENODEV;
 	if (r < 0 && !b.dry_run)
 		goto out;
 	if (build(&b, argc - optind, argv + optind) < 0)

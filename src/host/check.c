@@ -165,7 +165,7 @@ static void check_iommu(struct check *c)
 {
 	bool described;
 	enum iommu_kind kind = sysfs_iommu_kind(&c->sys, &described);
-	char unit[64] = "", interrupts[ATTR_MAX * 4], fix[128];
+	char unit[64] = "", interrupts[ATTR_MAX * 4];
 	unsigned int units, groups;
 	const char *off;
 
@@ -183,6 +183,8 @@ static void check_iommu(struct check *c)
 			kind == IOMMU_INTEL ? "Intel VT-d" : "AMD-Vi");
 	off = iommu_off_word(c);
 	if (!units && off) {
+		char fix[128];
+
 		if (path_join(fix, sizeof(fix), "remove %s from the kernel command line", off) < 0)
 			fix[0] = '\0';
 		finding(c, "fail", fix, "no IOMMU unit registered: %s on the kernel command line",

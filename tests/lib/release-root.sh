@@ -1,19 +1,29 @@
 # shellcheck shell=bash
-# A minimal root of a Debian release whose own initramfs generators build
-# the images of that release's kernel: dracut-core and initramfs-tools-core
-# (unstable's needs dracut-install, so the two live together), with what
-# their images take from the root (systemd, udev, kmod, busybox).  Sourced,
-# never run; needs kernels.sh (_kernel_apt).
+# A minimal root of a Debian release, for what that release's own programs
+# must do in a test: its initramfs generators build the images of its
+# kernel (kind "generators": dracut-core and initramfs-tools-core, which
+# unstable's needs dracut-install for, so the two live together, with
+# what their images take from the root: systemd, udev, kmod, busybox), or
+# its QEMU answers what it supports (kind "qemu": qemu-system-x86).
+# Sourced, never run; needs kernels.sh (_kernel_apt).
 #
-# release_root SUITE sets RELEASE_ROOT.  Built by mmdebstrap from Debian's
-# archive, cached under $VFIOPT_CACHE/release-root/SUITE, keyed by the
-# packages' versions, and never written after: each build runs in a mount
-# namespace with a tmpfs over the root's /tmp (tests/lib/dracut.sh,
-# tests/lib/initramfs-tools.sh).
+# release_root SUITE [KIND] sets RELEASE_ROOT (KIND: generators unless
+# given).  Built by mmdebstrap from Debian's archive, cached under
+# $VFIOPT_CACHE/release-root/SUITE-KIND, keyed by the packages' versions,
+# and never written after: each use runs in a mount namespace with a
+# tmpfs over the root's /tmp (tests/lib/dracut.sh,
+# tests/lib/initramfs-tools.sh), or only reads it (tests/lib/qemu.sh).
 
 release_root() {
-	local suite=$1 key cache dir tmp
-	local pkgs="dracut-core initramfs-tools-core busybox systemd udev kmod"
+	local suite=$1 kind=${2:-generators} key cache dir tmp pkgs
+	case $kind in
+	generators) pkgs="dracut-core initramfs-tools-core busybox systemd udev kmod" ;;
+	qemu) pkgs=qemu-system-x86 ;;
+	*)
+		echo "release_root: no kind '$kind' (generators, qemu)" >&2
+		return 1
+		;;
+	esac
 	_kernel_apt "$suite" || return 1
 	# shellcheck disable=SC2086,SC2154 # one word per package; _kernel_apt sets the options
 	key=$({
@@ -22,7 +32,7 @@ release_root() {
 		mmdebstrap --version
 		apt-cache "${_kernel_apt_opts[@]}" policy $pkgs | grep -E '^[^ ]|Candidate:'
 	} | sha256sum | cut -c1-16)
-	cache=$VFIOPT_CACHE/release-root/$suite
+	cache=$VFIOPT_CACHE/release-root/$suite-$kind
 	dir=$cache/$key
 	if [ ! -f "$dir/.ready" ]; then
 		mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.build.XXXXXX") || return 1

@@ -46,7 +46,11 @@ int vm_print_libvirt(const struct vm_plan *plan, FILE *out)
 		"port per slot from controller index %d -->\n",
 		plan->n_devs, VM_LIBVIRT_PORT_INDEX);
 	for (i = 0; i < plan->n_devs; i++) {
-		/* An IGD works only at the guest's 00:02.0, on the root bus. */
+		/*
+		 * An IGD works only at the guest's 00:02.0, on the root bus;
+		 * libvirt has no element for its OpRegion (x-igd-opregion):
+		 * that is a <qemu:override> of the domain.
+		 */
 		if (plan->devs[i] == plan->igd) {
 			hostdev(plan, i, 0, 2, out);
 			continue;

@@ -10,10 +10,13 @@
  * where HOSTPCIID is [domain:]bus:dev[.func] and a slot without the
  * function passes all of its functions.  One line per physical slot, in
  * the order boot's QEMU command has them; pcie=1 because the VM is a q35
- * one (as vfiopt boot's is), x-vga=1 on the first display device.
+ * one (as vfiopt boot's is), x-vga=1 on the first display device; an
+ * Intel IGD in legacy mode (--bios) as legacy-igd=1, which Proxmox takes
+ * only on i440fx with SeaBIOS and vga: none, and places at 00:02.0.
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "host/vm/vm.h"
 
@@ -46,7 +49,8 @@ int vm_print_qm(const struct vm_plan *plan, FILE *out)
 
 	for (i = 0; i < plan->n_devs; i = j) {
 		const struct pci_dev *dev = plan->devs[i];
-		bool whole = whole_slot(plan, i), display = false;
+		/* legacy-igd=1 takes only an address that ends in 02.0. */
+		bool whole = whole_slot(plan, i) && dev != plan->igd, display = false;
 
 		fprintf(out, "hostpci%u: ", n++);
 		for (j = i; j < plan->n_devs && pci_same_slot(&plan->devs[j]->addr, &dev->addr);
@@ -58,11 +62,18 @@ int vm_print_qm(const struct vm_plan *plan, FILE *out)
 				fputc(';', out);
 			host_id(plan->devs[j], whole, out);
 		}
-		if (dev == plan->igd) {
+		if (dev == plan->igd && plan->igd_legacy) {
 			/* Proxmox places it at the guest's 00:02.0 itself. */
 			fputs(",legacy-igd=1", out);
 			vga_done = true;
 		} else {
+			if (dev == plan->igd)
+				fprintf(stderr,
+					"vfiopt boot: warning: Proxmox puts an IGD at the guest's "
+					"00:02.0 only with legacy-igd=1 (machine i440fx, SeaBIOS, "
+					"vga: none): for a UEFI guest, add its OpRegion and "
+					"address "
+					"with args: (see QEMU's docs/igd-assign.txt)\n");
 			fputs(",pcie=1", out);
 			if (display && !vga_done)
 				fputs(",x-vga=1", out);

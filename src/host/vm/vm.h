@@ -20,6 +20,7 @@ struct vm_plan {
 	unsigned int n_devs;
 	bool no_rom;		   /* hide the option ROMs (rombar=0) */
 	const struct pci_dev *igd; /* an Intel IGD among them, at host 00:02.0 */
+	bool igd_legacy;	   /* ... in legacy mode (i440fx, SeaBIOS) */
 };
 
 /* The first controller index vm_print_libvirt gives its root ports. */

@@ -12,6 +12,12 @@ top=$(cd "$here/.." && pwd)
 . "$here/lib/fakesys.sh"
 # shellcheck source=tests/lib/unit.sh
 . "$here/lib/unit.sh"
+# shellcheck source=tests/lib/kernels.sh
+. "$here/lib/kernels.sh"
+# shellcheck source=tests/lib/release-root.sh
+. "$here/lib/release-root.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$here/lib/qemu.sh"
 
 # A tree after a boot that claimed CMDLINE, with /dev/vfio nodes.
 booted() {
@@ -276,7 +282,168 @@ hostpci1: 0000:04:00,pcie=1,rombar=0"
 	expect_changed
 }
 
+# with_qemu SUITE VERSION: that release's real QEMU (tests/lib/qemu.sh),
+# whose own "-device vfio-pci,help" vfiopt boot reads.
+with_qemu() {
+	if ! qemu_of "$1" 2>"$work/qemu.err"; then
+		tap_fail "no QEMU of $1:" "$(cat "$work/qemu.err")"
+		return 1
+	fi
+	case $QEMU_VERSION in
+	"QEMU emulator version $2"*) ;;
+	*)
+		tap_fail "$1's QEMU is not $2: $QEMU_VERSION"
+		return 1
+		;;
+	esac
+}
+
+# igd MODE QEMU-ARGS...: vfiopt boot --dry-run of the seed's IGD with the
+# release's QEMU; MODE is --bios or --uefi.
+igd() {
+	"$VFIOPT" boot --sysroot "$T" --qemu "$QEMU_OF" --dry-run "$@" >"$T.out" 2>"$T.err"
+	status=$?
+}
+
+# The argument list, after the program's own name.
+args() {
+	tail -n +2 "$T.out"
+}
+
+# The seed's device, the Intel IGD at 00:02.0 (8086:3e90), with each
+# release's QEMU: legacy mode for a SeaBIOS guest, the OpRegion for a UEFI
+# one, in the properties that QEMU lists.
+igd_case() { # SUITE VERSION LEGACY-OPTIONS UEFI-OPTIONS
+	local suite=$1 version=$2 legacy=$3 uefi=$4
+	with_qemu "$suite" "$version" || return
+	booted "vfiopt.ids=8086:3e90"
+	igd --bios
+	expect_status 0
+	expect_eq "legacy mode with $suite's QEMU" "$(args)" "-name
+vfiopt
+-machine
+pc
+-accel
+tcg
+-cpu
+max
+-m
+2G
+-smp
+2
+-device
+vfio-pci,host=0000:00:02.0,bus=pci.0,addr=0x2$legacy
+-vga
+none"
+	# The tree's IGD has no ROM to run; its LPC bridge is at 00:1f.0.
+	expect_err '^vfiopt boot: warning: 0000:00:02.0 shows no ROM \(no rom attribute\): legacy mode needs its VBIOS'
+	! grep -q 'no LPC bridge' "$T.err" || tap_fail "an LPC warning with the bridge at 00:1f.0"
+	: >"$T/$(dev 0000:00:02.0 rom)"
+	igd --bios
+	! grep -q 'shows no ROM' "$T.err" || tap_fail "a ROM warning for an IGD with a ROM"
+	igd --bios --no-rom
+	expect_status 2
+	expect_err '^vfiopt boot: legacy mode \(--bios\) runs the IGD.s VBIOS, and --no-rom hides it'
+	# A UEFI guest: q35, 00:02.0 on its root bus, the OpRegion, and a
+	# warning naming the option ROM it lacks.
+	mkdir -p "$T/usr/share/OVMF"
+	: >"$T/usr/share/OVMF/OVMF_CODE_4M.fd"
+	: >"$T/usr/share/OVMF/OVMF_VARS_4M.fd"
+	igd --uefi
+	expect_status 0
+	expect_eq "UEFI with $suite's QEMU" "$(args | grep -v -e '^-drive$' -e '^if=pflash')" "-name
+vfiopt
+-machine
+q35
+-accel
+tcg
+-cpu
+max
+-m
+2G
+-smp
+2
+-device
+vfio-pci,host=0000:00:02.0,bus=pcie.0,addr=0x2$uefi
+-vga
+none"
+	expect_err 'is an Intel IGD and the guest boots UEFI: OVMF sets up neither its OpRegion nor its stolen memory'
+	expect_err 'with --igd-rom FILE, or boot the guest in legacy mode with --bios'
+	igd --uefi --igd-rom /usr/share/vfiopt/igd-efi.rom
+	grep -qx "vfio-pci,host=0000:00:02.0,bus=pcie.0,addr=0x2$uefi,romfile=/usr/share/vfiopt/igd-efi.rom" "$T.out" ||
+		tap_fail "no romfile= with --igd-rom:" "$(cat "$T.out")"
+	expect_err 'warning: --igd-rom /usr/share/vfiopt/igd-efi.rom: No such file or directory'
+	! grep -q 'OVMF sets up neither' "$T.err" || tap_fail "the ROM warning with a ROM given"
+	igd --uefi --igd-rom /x,y.rom
+	expect_status 2
+	expect_err 'a path without one'
+	# The IGD with a GPU in legacy mode: i440fx has no PCIe root port,
+	# the GPU's slot goes on the root bus.
+	booted "vfiopt.ids=8086:3e90,10de:1b80"
+	igd --bios
+	expect_status 0
+	expect_eq "the IGD and a GPU" "$(args | grep '^vfio-pci')" "vfio-pci,host=0000:00:02.0,bus=pci.0,addr=0x2$legacy
+vfio-pci,host=0000:01:00.0,bus=pci.0,addr=0x10.0,multifunction=on
+vfio-pci,host=0000:01:00.1,bus=pci.0,addr=0x10.1"
+	"$VFIOPT" boot --sysroot "$T" --print qm --bios >"$T.out" 2>"$T.err"
+	expect_eq "qm, legacy" "$(cat "$T.out")" "hostpci0: 0000:00:02.0,legacy-igd=1
+hostpci1: 0000:01:00,pcie=1"
+	"$VFIOPT" boot --sysroot "$T" --print libvirt --bios >"$T.out" 2>"$T.err"
+	grep -qx "  <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>" "$T.out" ||
+		tap_fail "libvirt: the IGD is not at the guest's 00:02.0:" "$(cat "$T.out")"
+}
+
+test_igd_qemu_7_2() {
+	igd_case bookworm 7.2 "" ",x-igd-opregion=on"
+}
+
+test_igd_qemu_10_0() {
+	igd_case trixie 10.0 ",x-igd-legacy-mode=on" ",x-igd-legacy-mode=off,x-igd-opregion=on"
+}
+
+test_igd_qemu_11() {
+	igd_case sid 11. ",x-igd-legacy-mode=on" ",x-igd-legacy-mode=off,x-igd-opregion=on"
+}
+
+# --iommufd: /dev/iommu and the devices' cdevs instead of the group, when
+# the kernel and QEMU have them; refused with the reason otherwise.
+test_iommufd() {
+	booted "vfiopt.ids=10de:1b80"
+	with_qemu trixie 10.0 || return
+	igd --iommufd
+	expect_status 1
+	expect_err '^vfiopt boot: --iommufd: /dev/iommu: No such file or directory \(a kernel built without CONFIG_IOMMUFD'
+	: >"$T/dev/iommu"
+	igd --iommufd
+	expect_status 1
+	expect_err '^vfiopt boot: --iommufd: 0000:01:00.0 has no VFIO device cdev'
+	mkdir -p "$T/$(dev 0000:01:00.0 vfio-dev/vfio0)" "$T/$(dev 0000:01:00.1 vfio-dev/vfio1)" \
+		"$T/dev/vfio/devices"
+	: >"$T/dev/vfio/devices/vfio0"
+	: >"$T/dev/vfio/devices/vfio1"
+	# Without the group nodes: the cdevs are what QEMU opens.
+	rm "$T/dev/vfio/1"
+	igd --iommufd
+	expect_status 0
+	expect_eq "iommufd" "$(args | grep -A 1 -x -e -object -e -device | grep -v -x -e -object -e -device -e --)" "iommufd,id=vfiopt-iommufd
+pcie-root-port,id=vfiopt-rp1,bus=pcie.0,addr=0x10,chassis=1
+vfio-pci,host=0000:01:00.0,bus=vfiopt-rp1,addr=0x0.0,multifunction=on,iommufd=vfiopt-iommufd
+vfio-pci,host=0000:01:00.1,bus=vfiopt-rp1,addr=0x0.1,iommufd=vfiopt-iommufd"
+	# Debian 12's QEMU (7.2) has no iommufd backend.
+	with_qemu bookworm 7.2 || return
+	igd --iommufd
+	expect_status 1
+	expect_err "^vfiopt boot: --iommufd: $QEMU_OF has no iommufd backend"
+	"$VFIOPT" boot --sysroot "$T" --print libvirt --iommufd >"$T.out" 2>"$T.err"
+	status=$?
+	expect_status 2
+}
+
 run_test "boot: a GPU and its audio at one guest slot, the seed's options" test_gpu_and_audio
+run_test "boot: the seed's Intel IGD with Debian 12's QEMU 7.2, as it lists its properties" test_igd_qemu_7_2
+run_test "boot: the seed's Intel IGD with Debian 13's QEMU 10.0, as it lists its properties" test_igd_qemu_10_0
+run_test "boot: the seed's Intel IGD with unstable's QEMU 11.x, as it lists its properties" test_igd_qemu_11
+run_test "boot: --iommufd with /dev/iommu and the cdevs, refused without them" test_iommufd
 run_test "boot: --print qemu is the dry run's command" test_print_qemu
 run_test "boot: --print libvirt, validated by libvirt's schema and test driver" test_print_libvirt
 run_test "boot: --print qm, Proxmox's hostpciN lines" test_print_qm
