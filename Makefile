@@ -61,6 +61,7 @@ SETUP_SRCS = src/setup/setup.c src/setup/cmdline-words.c src/setup/uki.c \
 HOST_SRCS = src/host/main.c src/host/args.c src/host/list.c src/host/check.c \
 	src/host/status.c src/host/release.c src/host/boot.c src/host/fb-advice.c \
 	src/host/json.c src/host/pciids.c src/host/modalias.c src/host/softdeps.c \
+	src/host/regions.c \
 	src/host/vm/plan.c src/host/vm/libvirt.c src/host/vm/qm.c src/host/vm/qemu-caps.c \
 	$(SETUP_SRCS) $(EARLY_SRCS) $(SHARED_SRCS)
 HELPER_OBJS = $(HELPER_SRCS:.c=.o)
@@ -70,12 +71,14 @@ HDRS = $(wildcard src/*/*.h src/*/*/*.h)
 
 # What reads untrusted input, alone, for the fuzz targets: the kernel
 # command line, /etc/vfiopt.conf, the command lines in users' files, a
-# device's uevent, a unified kernel image's .cmdline; and the helper's own
-# formatter, against the C library's.
-FUZZ_TARGETS = cmdline config words format uevent uki
+# device's uevent, a unified kernel image's .cmdline, an IOMMU group's
+# reserved regions, QEMU's help; and the helper's own formatter, against
+# the C library's.
+FUZZ_TARGETS = cmdline config words format uevent uki regions qemuhelp
 FUZZ_SRCS = src/shared/selection.c src/shared/pci.c src/shared/util.c src/shared/log.c \
 	src/shared/config.c src/shared/format.c src/shared/sysfs.c src/shared/dir.c \
-	src/setup/cmdline-words.c src/setup/uki.c
+	src/setup/cmdline-words.c src/setup/uki.c src/host/regions.c src/host/vm/qemu-caps.c \
+	src/shared/spawn.c
 
 all: vfiopt vfiopt-claim
 

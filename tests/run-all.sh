@@ -91,7 +91,7 @@ count < <(
 
 echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
 count < <(
-	for target in cmdline config words format uevent uki; do
+	for target in cmdline config words format uevent uki regions qemuhelp; do
 		run_check "$target: survives its corpus and 200000 generated inputs" \
 			"tests/fuzz/smoke-$target" "tests/fuzz/corpus/$target" 200000
 	done

@@ -17,6 +17,7 @@
 #include "host/fb-advice.h"
 #include "host/json.h"
 #include "host/paths.h"
+#include "host/regions.h"
 #include "host/softdeps.h"
 #include "host/verbs.h"
 #include "setup/cmdline-words.h"
@@ -40,6 +41,9 @@ struct check {
 	unsigned int warns;
 	bool json;
 	unsigned int findings;
+	/* The groups whose reserved regions are judged: once each. */
+	int regions_seen[64];
+	unsigned int n_regions_seen;
 };
 
 static void usage(FILE *out)
@@ -319,6 +323,55 @@ static void check_reset(struct check *c, struct pci_dev *dev)
 			dev->name, dev->ids.vendor, dev->ids.device);
 }
 
+/*
+ * A "direct" reserved region is an RMRR the kernel will not give up: it
+ * refuses to attach the device to a VM's IOMMU domain (regions.h has the
+ * source).  "direct-relaxable" (graphics, USB) is no obstacle.  Judged
+ * once per group.
+ */
+static void check_regions(struct check *c, const struct pci_dev *dev)
+{
+	const struct resv_region *direct;
+	struct resv_regions rr;
+	char range[RESV_REGION_TEXT_MAX];
+	unsigned int i;
+
+	for (i = 0; i < c->n_regions_seen; i++)
+		if (c->regions_seen[i] == dev->group)
+			return;
+	if (c->n_regions_seen < ARRAY_SIZE(c->regions_seen))
+		c->regions_seen[c->n_regions_seen++] = dev->group;
+	if (resv_regions_read(&c->sys, dev->group, &rr) < 0)
+		return;
+	if (rr.malformed)
+		finding(c, "warn", NULL,
+			"/sys/kernel/iommu_groups/%d/reserved_regions: %u line(s) not of the "
+			"kernel's form, ignored",
+			dev->group, rr.malformed);
+	direct = resv_regions_direct(&rr);
+	if (direct) {
+		if (resv_region_format(direct, range, sizeof(range)) < 0)
+			range[0] = '\0';
+		finding(c, "fail",
+			"no kernel parameter lifts it: a firmware update or setting without the "
+			"RMRR (ask the vendor), or another device or slot",
+			"IOMMU group %d of %s has a firmware-reserved region (RMRR) %s, direct: "
+			"the kernel refuses to attach the device to a VM's IOMMU domain "
+			"(\"Firmware has requested this device have a 1:1 IOMMU mapping\"; "
+			"Linux 6.1 on Intel: \"ineligible for IOMMU domain attach due to "
+			"platform RMRR requirement\")",
+			dev->group, dev->name, range);
+		return;
+	}
+	for (i = 0; i < rr.n; i++)
+		if (rr.r[i].type == RESV_DIRECT_RELAXABLE &&
+		    resv_region_format(&rr.r[i], range, sizeof(range)) == 0)
+			finding(c, "ok", NULL,
+				"IOMMU group %d of %s has a firmware-reserved region %s, "
+				"direct-relaxable: graphics or USB, which a VM may take",
+				dev->group, dev->name, range);
+}
+
 static void check_device(struct check *c, struct pci_dev *dev, const bool *selected)
 {
 	char bad[512] = "";
@@ -349,6 +402,7 @@ static void check_device(struct check *c, struct pci_dev *dev, const bool *selec
 			"IOMMU group %d is not viable for a VM: %s", dev->group, bad);
 	else
 		finding(c, "ok", NULL, "IOMMU group %d of %s is viable", dev->group, dev->name);
+	check_regions(c, dev);
 	check_framebuffer(c, dev);
 }
 
@@ -466,6 +520,44 @@ static void check_modules(struct check *c)
 			finding(c, "fail", "install the kernel's modules package, or build VFIO",
 				"%s is not available for %s", modules[i][0], c->kver);
 	}
+}
+
+/* 1 when this kernel's config sets OPTION (y or m), 0 when not, <0 unknown. */
+static int kernel_config(struct check *c, const char *option)
+{
+	char path[192], needle[64];
+
+	if (!c->kver[0] || path_join(path, sizeof(path), "boot/config-%s", c->kver) < 0 ||
+	    path_join(needle, sizeof(needle), "\n%s=", option) < 0)
+		return -EINVAL;
+	return file_contains_at(c->sys.root, path, needle);
+}
+
+/*
+ * The two ways to VFIO: the group and container (/dev/vfio/GROUP, which
+ * vfiopt boot uses) and, since 6.6, iommufd with a cdev per device
+ * (/dev/iommu, /dev/vfio/devices/vfioN; boot --iommufd).  Judged from
+ * the nodes there are and the kernel's config.
+ */
+static void check_vfio_interfaces(struct check *c)
+{
+	bool group = exists(c, "dev/vfio/vfio") || kernel_config(c, "CONFIG_VFIO_CONTAINER") > 0 ||
+		     kernel_config(c, "CONFIG_IOMMUFD_VFIO_CONTAINER") > 0;
+	bool iommufd = exists(c, "dev/iommu") || kernel_config(c, "CONFIG_IOMMUFD") > 0;
+	bool cdev = exists(c, "dev/vfio/devices") ||
+		    kernel_config(c, "CONFIG_VFIO_DEVICE_CDEV") > 0;
+
+	if (iommufd && cdev)
+		finding(c, "ok", NULL,
+			"VFIO: %siommufd with a cdev per device (/dev/iommu, "
+			"/dev/vfio/devices): vfiopt boot %s",
+			group ? "the group and container (/dev/vfio/GROUP), and " : "only ",
+			group ? "uses the first, --iommufd the second" : "needs --iommufd");
+	else if (group)
+		finding(c, "ok", NULL,
+			"VFIO: the group and container (/dev/vfio/GROUP), which vfiopt boot uses; "
+			"no iommufd with device cdevs (this kernel is built without %s)",
+			iommufd ? "CONFIG_VFIO_DEVICE_CDEV" : "CONFIG_IOMMUFD");
 }
 
 /* Whether "vfiopt setup" has written its configuration here. */
@@ -753,6 +845,7 @@ int verb_check(int argc, char **argv)
 	check_iommu(&c);
 	check_selection(&c);
 	check_modules(&c);
+	check_vfio_interfaces(&c);
 	check_initramfs(&c);
 	check_softdeps(&c);
 	check_next_boot(&c);

@@ -12,6 +12,7 @@
 
 #include "host/json.h"
 #include "host/pciids.h"
+#include "host/regions.h"
 #include "host/verbs.h"
 #include "shared/sysfs.h"
 #include "shared/util.h"
@@ -31,8 +32,9 @@ static void usage(FILE *out)
 	fputs("Usage: vfiopt list [--sysroot DIR] [--json]\n"
 	      "\n"
 	      "Every PCI device, grouped by IOMMU group: address, class, [vendor:device],\n"
-	      "subsystem, driver in use, driver_override, boot VGA.  Names come from the\n"
-	      "system's pci.ids when it is there.\n"
+	      "subsystem, driver in use, driver_override, boot VGA; each group's reserved\n"
+	      "regions but the MSI window (an RMRR marked direct keeps it from any VM).\n"
+	      "Names come from the system's pci.ids when it is there.\n"
 	      "\n"
 	      "  --json          one JSON object per device, for scripts\n"
 	      "  --sysroot DIR   take /sys and /usr/share under DIR\n"
@@ -52,7 +54,43 @@ static int cmp_entry(const void *a, const void *b)
 	return pci_addr_cmp(&x->addr, &y->addr);
 }
 
-static void print_json(const struct entry *e, size_t n)
+static void json_regions(const struct sysfs *sys, int group)
+{
+	struct resv_regions rr;
+	unsigned int i;
+
+	/* None shown (no group, an older kernel) is none. */
+	if (resv_regions_read(sys, group, &rr) < 0)
+		rr.n = 0;
+	fputs(", \"reserved_regions\": [", stdout);
+	for (i = 0; i < rr.n; i++)
+		printf("%s{\"start\": \"0x%016llx\", \"end\": \"0x%016llx\", \"type\": "
+		       "\"%s\"}",
+		       i ? ", " : "", (unsigned long long)rr.r[i].start,
+		       (unsigned long long)rr.r[i].end, resv_type_name(rr.r[i].type));
+	putchar(']');
+}
+
+/* Under a group's heading: its regions, but the MSI window every group has. */
+static void human_regions(const struct sysfs *sys, int group)
+{
+	char range[RESV_REGION_TEXT_MAX];
+	struct resv_regions rr;
+	unsigned int i;
+
+	if (resv_regions_read(sys, group, &rr) < 0)
+		return;
+	for (i = 0; i < rr.n; i++)
+		if (rr.r[i].type != RESV_MSI &&
+		    resv_region_format(&rr.r[i], range, sizeof(range)) == 0)
+			printf("  reserved %s %s%s\n", range, resv_type_name(rr.r[i].type),
+			       rr.r[i].type == RESV_DIRECT ? " (an RMRR: no VM can have this group)"
+							   : "");
+	if (rr.malformed)
+		printf("  reserved: %u line(s) not of the kernel's form, ignored\n", rr.malformed);
+}
+
+static void print_json(const struct sysfs *sys, const struct entry *e, size_t n)
 {
 	size_t i;
 
@@ -85,12 +123,13 @@ static void print_json(const struct entry *e, size_t n)
 			fputs("null", stdout);
 		else
 			json_string(e[i].reset_methods);
+		json_regions(sys, dev->group);
 		printf("}%s\n", i + 1 < n ? "," : "");
 	}
 	puts("]");
 }
 
-static void print_human(const struct entry *e, size_t n)
+static void print_human(const struct sysfs *sys, const struct entry *e, size_t n)
 {
 	size_t i;
 
@@ -99,9 +138,10 @@ static void print_human(const struct entry *e, size_t n)
 		const struct pci_names *nm = e[i].names;
 
 		if (i == 0 || dev->group != e[i - 1].dev->group) {
-			if (dev->group >= 0)
+			if (dev->group >= 0) {
 				printf("%sIOMMU group %d\n", i ? "\n" : "", dev->group);
-			else
+				human_regions(sys, dev->group);
+			} else
 				printf("%sNo IOMMU group\n", i ? "\n" : "");
 		}
 		printf("  %s %s [%04x]: %s%s%s [%04x:%04x] (subsystem %04x:%04x)\n", dev->name,
@@ -154,9 +194,9 @@ static int list(struct sysfs *sys, bool json)
 	pciids_lookup(sys->root, sys->devs, n, names);
 	qsort(e, n, sizeof(*e), cmp_entry);
 	if (json)
-		print_json(e, n);
+		print_json(sys, e, n);
 	else
-		print_human(e, n);
+		print_human(sys, e, n);
 	free(e);
 	free(names);
 	return EXIT_OK;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "host/fb-advice.h"
+#include "host/regions.h"
 #include "host/verbs.h"
 #include "setup/cmdline-words.h"
 #include "setup/setup.h"
@@ -434,6 +435,28 @@ static void choose_fb_param(struct setup *s, const struct pci_dev *dev)
 	}
 }
 
+/*
+ * Said before anything is written, not refused: the claim still takes the
+ * device, and the firmware may change.  vfiopt check fails it.
+ */
+static void warn_rmrr(struct setup *s, struct pci_dev *dev)
+{
+	const struct resv_region *direct;
+	char range[RESV_REGION_TEXT_MAX];
+	struct resv_regions rr;
+
+	if (sysfs_load_group(&s->sys, dev) < 0 || dev->group < 0 ||
+	    resv_regions_read(&s->sys, dev->group, &rr) < 0 ||
+	    !(direct = resv_regions_direct(&rr)) ||
+	    resv_region_format(direct, range, sizeof(range)) < 0)
+		return;
+	fprintf(stderr,
+		"vfiopt setup: warning: IOMMU group %d of %s has a firmware-reserved region "
+		"(RMRR) %s, direct: the kernel will not attach it to a VM's IOMMU domain, "
+		"whoever holds it (vfiopt check tells more)\n",
+		dev->group, dev->name, range);
+}
+
 /* Every entry must name a present device, unless --force. */
 static int check_selection(struct setup *s)
 {
@@ -462,8 +485,11 @@ static int check_selection(struct setup *s)
 	for (d = 0; d < s->sys.n_devs; d++) {
 		struct pci_dev *dev = &s->sys.devs[d];
 
-		if (dev->loaded && selected(s, dev) && sysfs_is_boot_vga(&s->sys, dev))
+		if (!dev->loaded || !selected(s, dev))
+			continue;
+		if (sysfs_is_boot_vga(&s->sys, dev))
 			choose_fb_param(s, dev);
+		warn_rmrr(s, dev);
 	}
 	if (missing && !s->force) {
 		fprintf(stderr, "vfiopt setup: nothing written (--force writes it anyway)\n");

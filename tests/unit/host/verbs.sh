@@ -68,7 +68,7 @@ test_list_json() {
 	jq -e . "$T.out" >/dev/null || tap_fail "not JSON: $(head -c 300 "$T.out")"
 	expect_eq "objects" "$(jq length "$T.out")" "$(find "$T/sys/bus/pci/devices" -mindepth 1 | wc -l)"
 	expect_eq "the GPU" "$(jq -c '.[] | select(.address == "0000:01:00.0")' "$T.out")" \
-		'{"address":"0000:01:00.0","iommu_group":1,"class":"030000","class_name":"VGA compatible controller","vendor":"10de","device":"1b80","vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]","subsystem_vendor":"1458","subsystem_device":"3702","driver":"vfio-pci","driver_override":"vfio-pci","boot_vga":false,"reset_method":"bus"}'
+		'{"address":"0000:01:00.0","iommu_group":1,"class":"030000","class_name":"VGA compatible controller","vendor":"10de","device":"1b80","vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]","subsystem_vendor":"1458","subsystem_device":"3702","driver":"vfio-pci","driver_override":"vfio-pci","boot_vga":false,"reset_method":"bus","reserved_regions":[]}'
 	# Cannot be reset: ""; can, but a kernel before 5.15 does not say how: null.
 	expect_eq "reset_method of the AMD audio" "$(jq -r '.[] | select(.address == "0000:04:00.1") | .reset_method | @json' "$T.out")" '""'
 	rm "$T/sys/bus/pci/devices/0000:01:00.1/reset_method"
@@ -83,6 +83,28 @@ test_list_json() {
 	verb list
 	expect_eq "headings" "$(grep -c 'IOMMU group' "$T.out")" 1
 	expect_out '^No IOMMU group$'
+}
+
+# From the nodes there are and the kernel's config (/boot/config-VERSION).
+test_check_vfio_interfaces() {
+	claimed_tree
+	verb check
+	expect_no_out '^ok    VFIO:'
+	mkdir -p "$T/boot"
+	printf '%s\n' '#' '# Linux/x86 6.12.57 Kernel Configuration' 'CONFIG_VFIO=m' 'CONFIG_VFIO_GROUP=y' \
+		'CONFIG_VFIO_CONTAINER=y' '# CONFIG_IOMMUFD is not set' >"$T/boot/config-6.1.0-56-amd64"
+	verb check
+	expect_out '^ok    VFIO: the group and container \(/dev/vfio/GROUP\), which vfiopt boot uses; no iommufd with device cdevs \(this kernel is built without CONFIG_IOMMUFD\)$'
+	printf '%s\n' 'CONFIG_IOMMUFD=m' >>"$T/boot/config-6.1.0-56-amd64"
+	verb check
+	expect_out 'no iommufd with device cdevs \(this kernel is built without CONFIG_VFIO_DEVICE_CDEV\)$'
+	printf '%s\n' 'CONFIG_VFIO_DEVICE_CDEV=y' >>"$T/boot/config-6.1.0-56-amd64"
+	verb check
+	expect_out '^ok    VFIO: the group and container \(/dev/vfio/GROUP\), and iommufd with a cdev per device \(/dev/iommu, /dev/vfio/devices\): vfiopt boot uses the first, --iommufd the second$'
+	# A kernel with the cdev alone (VFIO_GROUP off).
+	printf '%s\n' '#' 'CONFIG_IOMMUFD=y' 'CONFIG_VFIO_DEVICE_CDEV=y' >"$T/boot/config-6.1.0-56-amd64"
+	verb check
+	expect_out '^ok    VFIO: only iommufd with a cdev per device \(/dev/iommu, /dev/vfio/devices\): vfiopt boot needs --iommufd$'
 }
 
 test_check_ok_and_fixes() {
@@ -602,10 +624,57 @@ test_as_helper() {
 	expect_changed
 }
 
+# Firmware-reserved regions as the kernel prints them (regions.h): the
+# IOAPIC's MSI window on every group, an RMRR that the iGPU may keep
+# (direct-relaxable), one that keeps the AMD card's group from any VM.
+rmrr_tree() {
+	claimed_tree
+	local g
+	for g in "$T"/sys/kernel/iommu_groups/*; do
+		echo '0x00000000fee00000 0x00000000feefffff msi' >"$g/reserved_regions"
+	done
+	printf '%s\n' '0x000000007b800000 0x000000007fffffff direct-relaxable' \
+		'0x00000000fee00000 0x00000000feefffff msi' >"$T/sys/kernel/iommu_groups/2/reserved_regions"
+	printf '%s\n' '0x000000007a000000 0x000000007a0fffff direct' \
+		'0x00000000fee00000 0x00000000feefffff msi' >"$T/sys/kernel/iommu_groups/8/reserved_regions"
+	echo "BOOT_IMAGE=/vmlinuz intel_iommu=on vfiopt.ids=8086:3e90,1002:67df,1002:aaf0" >"$T/proc/cmdline"
+	snapshot >"$T.before"
+}
+
+test_rmrr() {
+	rmrr_tree
+	verb check
+	expect_status 1
+	expect_out '^fail  IOMMU group 8 of 0000:04:00.0 has a firmware-reserved region \(RMRR\) 0x000000007a000000-0x000000007a0fffff, direct: the kernel refuses to attach the device to a VM.s IOMMU domain \("Firmware has requested this device have a 1:1 IOMMU mapping"; Linux 6.1 on Intel: "ineligible for IOMMU domain attach due to platform RMRR requirement"\)$'
+	expect_out '^      fix: no kernel parameter lifts it: a firmware update or setting without the RMRR'
+	expect_out '^ok    IOMMU group 2 of 0000:00:02.0 has a firmware-reserved region 0x000000007b800000-0x000000007fffffff, direct-relaxable: graphics or USB, which a VM may take$'
+	expect_eq "RMRR findings" "$(grep -c 'firmware-reserved' "$T.out")" 2
+	expect_no_out 'fee00000'
+	verb list
+	expect_eq "group 8" "$(sed -n '/^IOMMU group 8$/,/^$/p' "$T.out" | head -n 2)" "IOMMU group 8
+  reserved 0x000000007a000000-0x000000007a0fffff direct (an RMRR: no VM can have this group)"
+	expect_eq "group 2" "$(sed -n '/^IOMMU group 2$/,/^$/p' "$T.out" | sed -n 2p)" \
+		"  reserved 0x000000007b800000-0x000000007fffffff direct-relaxable"
+	expect_eq "group 9" "$(sed -n '/^IOMMU group 9$/,/^$/p' "$T.out" | sed -n 2p | cut -c1-15)" "  0000:04:00.1 "
+	verb list --json
+	expect_eq "regions of 04:00.0" "$(jq -c '.[] | select(.address == "0000:04:00.0") | .reserved_regions' "$T.out")" \
+		'[{"start":"0x000000007a000000","end":"0x000000007a0fffff","type":"direct"},{"start":"0x00000000fee00000","end":"0x00000000feefffff","type":"msi"}]'
+	# Lines of another form are named, counted and skipped.
+	printf '%s\n' '0x7a000000 direct' 'garbage' '0x0000000000000010 0x0000000000000001 direct' \
+		'0x00000000fee00000 0x00000000feefffff msi' >"$T/sys/kernel/iommu_groups/8/reserved_regions"
+	snapshot >"$T.before"
+	verb check
+	expect_out '^warn  /sys/kernel/iommu_groups/8/reserved_regions: 3 line\(s\) not of the kernel.s form, ignored$'
+	expect_no_out 'group 8 of 0000:04:00.0 has a firmware-reserved'
+	expect_changed
+}
+
 run_test "list: grouped by IOMMU group, names from pci.ids, ids without" test_list
+run_test "check, list: firmware-reserved regions, an RMRR that keeps a group from any VM" test_rmrr
 run_test "list --json: one object per device, stable fields" test_list_json
 run_test "check: a good setup" test_check_ok_and_fixes
 run_test "check: each problem with its fix" test_check_failures
+run_test "check: the VFIO interfaces this kernel offers, group or iommufd" test_check_vfio_interfaces
 run_test "check: the firmware framebuffer before Linux 6.0" test_check_framebuffer_old_kernel
 run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
 run_test "check: whether each selected device can be reset" test_check_reset

@@ -77,6 +77,26 @@ expect_no_err() {
 	! grep -qE -- "$1" "$T.err" || tap_fail "stderr has /$1/"
 }
 
+# A direct RMRR in the selected card's group: said before writing, and
+# written all the same (check fails it).
+test_rmrr_warned() {
+	setup_installed
+	mkdir -p "$T/sys/kernel/iommu_groups/8/devices"
+	ln -s "../../../../devices/pci0000:00/0000:00:1d.0/0000:04:00.0" \
+		"$T/sys/kernel/iommu_groups/8/devices/0000:04:00.0"
+	ln -s "../../../kernel/iommu_groups/8" "$T/sys/devices/pci0000:00/0000:00:1d.0/0000:04:00.0/iommu_group"
+	echo '0x000000007a000000 0x000000007a0fffff direct' >"$T/sys/kernel/iommu_groups/8/reserved_regions"
+	snapshot >"$T.before"
+	vsetup --ids 1002:67df
+	expect_status 0
+	expect_err '^vfiopt setup: warning: IOMMU group 8 of 0000:04:00.0 has a firmware-reserved region \(RMRR\) 0x000000007a000000-0x000000007a0fffff, direct: the kernel will not attach it to a VM.s IOMMU domain'
+	expect_changed "./$GRUB" "./$DRACUT"
+	# Relaxable (graphics, USB): nothing to say.
+	echo '0x000000007a000000 0x000000007a0fffff direct-relaxable' >"$T/sys/kernel/iommu_groups/8/reserved_regions"
+	vsetup --ids 1002:67df
+	expect_no_err 'RMRR'
+}
+
 test_intel_non_boot_gpu() {
 	setup_installed
 	vsetup --ids 10de:1B80
@@ -860,6 +880,7 @@ test_claim_reads_what_setup_wrote() {
 	expect_driver 0000:03:00.0 vfio-pci
 }
 
+run_test "setup: an RMRR in the selected device's group is said before writing" test_rmrr_warned
 run_test "setup: Intel IOMMU, a GPU that is not the boot VGA" test_intel_non_boot_gpu
 run_test "setup: the IOMMU switch from the ACPI tables, not the CPU vendor" test_iommu_switch_from_acpi
 run_test "setup: no intel_iommu=on where the kernel turns the IOMMU on itself" test_iommu_on_by_default
