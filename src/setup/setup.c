@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "host/fb-advice.h"
@@ -761,6 +762,45 @@ static int finish(struct setup *s)
 	return status;
 }
 
+/*
+ * An image-based or immutable system mounts /etc (or /var) read-only, and
+ * a /boot may be: refused before anything is written, so that nothing is
+ * half done.  /boot matters only to --apply, whose commands write it.
+ */
+static int check_writable(const struct setup *s)
+{
+	static const struct {
+		const char *dir, *why;
+	} dirs[] = {
+		{ "etc", "where setup writes the boot loader's and the generator's "
+			 "configuration: give the kernel parameters through this system's own "
+			 "means (its image, or a tool such as rpm-ostree kargs)" },
+		{ "var/lib", "where setup keeps its record of what it wrote" },
+		{ "boot", "where --apply's commands write the initramfs and the boot "
+			  "loader's files: mount it read-write first" },
+	};
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		struct statvfs st;
+		int fd;
+
+		if (strcmp(dirs[i].dir, "boot") == 0 && !s->apply)
+			continue;
+		fd = openat(s->sys.root, dirs[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstatvfs(fd, &st) == 0 && (st.f_flag & ST_RDONLY)) {
+			fprintf(stderr, "vfiopt setup: /%s is read-only, %s; nothing written\n",
+				dirs[i].dir, dirs[i].why);
+			bad = -EROFS;
+		}
+		close(fd);
+	}
+	return bad;
+}
+
 static int do_setup(struct setup *s)
 {
 	static char words[CMDLINE_ADD_MAX];
@@ -773,6 +813,8 @@ static int do_setup(struct setup *s)
 	if (r < 0)
 		return r;
 	r = check_system(s, words);
+	if (r == 0)
+		r = check_writable(s);
 	if (r < 0) {
 		/* Whoever must finish by hand needs them. */
 		fprintf(stderr, "vfiopt setup: the kernel parameters for this selection: %s\n",
@@ -794,9 +836,11 @@ static int do_undo(struct setup *s)
 {
 	const struct setup_backend *const *lists[] = { cmdline_backends, initramfs_backends };
 	const size_t sizes[] = { ARRAY_SIZE(cmdline_backends), ARRAY_SIZE(initramfs_backends) };
-	int removed = 0, r = 0;
+	int removed = 0, r = check_writable(s);
 	size_t l, i;
 
+	if (r < 0)
+		return r;
 	for (l = 0; l < ARRAY_SIZE(lists); l++) {
 		for (i = 0; i < sizes[l]; i++) {
 			int u = lists[l][i]->undo(s->sys.root);

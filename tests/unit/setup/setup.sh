@@ -77,6 +77,45 @@ expect_no_err() {
 	! grep -qE -- "$1" "$T.err" || tap_fail "stderr has /$1/"
 }
 
+# ro DIR ARGS...: vfiopt setup with DIR of the tree read-only (a bind
+# mount in a mount namespace of its own, as an image-based system has it).
+ro_setup() {
+	local dir=$1
+	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"' \
+		sh "$T/$dir" "$VFIOPT" setup --sysroot "$T" "$@" >"$T.out" 2>"$T.err"
+	status=$?
+}
+
+# A read-only /etc or /var/lib: refused before anything changes, with why.
+test_read_only() {
+	[ "$(id -u)" = 0 ] || {
+		tap_fail "a read-only bind mount needs root"
+		return
+	}
+	setup_installed
+	ro_setup etc --ids 10de:1b80
+	expect_status 1
+	expect_err '^vfiopt setup: /etc is read-only, where setup writes the boot loader.s and the generator.s configuration: give the kernel parameters through this system.s own means'
+	expect_err '^vfiopt setup: the kernel parameters for this selection: intel_iommu=on iommu=pt vfiopt.ids=10de:1b80$'
+	expect_changed
+	mkdir -p "$T/var/lib"
+	snapshot >"$T.before"
+	ro_setup var/lib --ids 10de:1b80 --dry-run
+	expect_status 1
+	expect_err '^vfiopt setup: /var/lib is read-only, where setup keeps its record'
+	expect_changed
+	# What was written is kept when the undo cannot finish.
+	vsetup --ids 10de:1b80
+	expect_status 0
+	snapshot >"$T.before"
+	ro_setup etc --undo
+	expect_status 1
+	expect_err '^vfiopt setup: /etc is read-only'
+	expect_changed
+}
+
 # A direct RMRR in the selected card's group: said before writing, and
 # written all the same (check fails it).
 test_rmrr_warned() {
@@ -881,6 +920,7 @@ test_claim_reads_what_setup_wrote() {
 }
 
 run_test "setup: an RMRR in the selected device's group is said before writing" test_rmrr_warned
+run_test "setup: a read-only /etc or /var/lib refused before anything changes" test_read_only
 run_test "setup: Intel IOMMU, a GPU that is not the boot VGA" test_intel_non_boot_gpu
 run_test "setup: the IOMMU switch from the ACPI tables, not the CPU vendor" test_iommu_switch_from_acpi
 run_test "setup: no intel_iommu=on where the kernel turns the IOMMU on itself" test_iommu_on_by_default
