@@ -214,10 +214,10 @@ count < <(
 	run_check "src/early and src/shared include nothing of src/host and src/setup" early_stays_early
 	run_check "no stale advice (vesafb:off, amd_iommu=on) in the tree" no_stale_advice
 	run_check "cppcheck finds nothing" cppcheck --quiet --error-exitcode=1 \
-		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz tests/bench
+		--enable=warning,style,performance,portability --inline-suppr -Isrc src tests/fuzz tests/bench tests/soak
 	# shellcheck disable=SC2046 # one word per file
 	run_check "clang-format finds nothing to change" \
-		clang-format --dry-run --Werror $(find src -name '*.[ch]' | sort) tests/fuzz/*.c tests/bench/*.c
+		clang-format --dry-run --Werror $(find src -name '*.[ch]' | sort) tests/fuzz/*.c tests/bench/*.c tests/soak/*.c
 	# shellcheck disable=SC2046
 	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
 )
