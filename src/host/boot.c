@@ -470,6 +470,10 @@ static int devices(struct boot *b)
 		/* i440fx has no PCIe root ports: the slot on the root bus. */
 		if (b->pc_machine) {
 			port += first;
+			if (port > 15) {
+				fprintf(stderr, "vfiopt boot: more than 15 slots to pass\n");
+				return -E2BIG;
+			}
 			arg(b, "-device");
 			if (!fmt_arg(b, "vfio-pci,host=%s,bus=pci.0,addr=0x%x.%u%s%s%s", dev->name,
 				     0x10 + port - 1, dev->addr.func,
@@ -480,8 +484,10 @@ static int devices(struct boot *b)
 		}
 		if (first) {
 			port++;
-			if (port > 15)
+			if (port > 15) {
+				fprintf(stderr, "vfiopt boot: more than 15 slots to pass\n");
 				return -E2BIG;
+			}
 			if (dev->addr.func != 0)
 				fprintf(stderr,
 					"vfiopt boot: warning: %s goes without function 0 of "
@@ -750,12 +756,19 @@ static int plan_igd(struct boot *b)
 			b->igd = b->devs[i];
 	if (!b->igd)
 		return 0;
+	/* A VM manager chooses the guest's firmware, not this host's OVMF. */
+	if ((b->print == PRINT_LIBVIRT || b->print == PRINT_QM) && !b->uefi && !b->bios) {
+		fprintf(stderr,
+			"vfiopt boot: %s is an Intel IGD, whose mode follows the guest's "
+			"firmware: say --uefi or --bios\n",
+			b->igd->name);
+		return -EINVAL;
+	}
 	b->igd_mode = uefi_guest(b) ? IGD_UPT : IGD_LEGACY;
 	b->pc_machine = b->igd_mode == IGD_LEGACY;
-	if (b->igd_rom && strchr(b->igd_rom, ',')) {
-		fprintf(stderr,
-			"vfiopt boot: --igd-rom %s: QEMU reads a comma as the next "
-			"option: a path without one\n",
+	/* QEMU reads a comma as the next option; the rest would end an XML attribute. */
+	if (b->igd_rom && strpbrk(b->igd_rom, ",'\"<>&")) {
+		fprintf(stderr, "vfiopt boot: --igd-rom %s: a path without , ' \" < > or &\n",
 			b->igd_rom);
 		return -EINVAL;
 	}
@@ -784,10 +797,18 @@ static int plan_igd(struct boot *b)
 				b->igd->name);
 		return bad;
 	}
+	/* QEMU's legacy mode takes only the VGA device (0300), the boot display. */
+	if (!vm_is_vga(b->igd)) {
+		fprintf(stderr,
+			"vfiopt boot: %s is an IGD of class %04x, not the VGA device: legacy mode "
+			"(a SeaBIOS guest) cannot take it; boot the guest UEFI (--uefi)\n",
+			b->igd->name, b->igd->ids.class >> 8);
+		return -EINVAL;
+	}
 	if (b->no_rom && !b->igd_rom) {
-		fprintf(stderr, "vfiopt boot: legacy mode (--bios) runs the IGD's VBIOS, and "
-				"--no-rom hides it: drop --no-rom, or give the VBIOS with "
-				"--igd-rom FILE\n");
+		fprintf(stderr, "vfiopt boot: legacy mode (a SeaBIOS guest) runs the IGD's "
+				"VBIOS, and --no-rom hides it: drop --no-rom, or give the VBIOS "
+				"with --igd-rom FILE\n");
 		bad = -EINVAL;
 	}
 	if (!b->igd_rom && !dev_has(b, b->igd, "rom"))
@@ -820,10 +841,13 @@ static int preflight_iommufd(struct boot *b)
 		bad = -ENOTSUP;
 	}
 	if (faccessat(b->sys.root, "dev/iommu", R_OK | W_OK, 0) < 0) {
-		fprintf(stderr,
-			"vfiopt boot: --iommufd: /dev/iommu: %s (a kernel built without "
-			"CONFIG_IOMMUFD, as Debian's are: drop --iommufd)\n",
-			strerror(errno));
+		int e = errno;
+
+		fprintf(stderr, "vfiopt boot: --iommufd: /dev/iommu: %s%s\n", strerror(e),
+			e == ENOENT   ? " (iommufd is not loaded, or the kernel is built without "
+					"CONFIG_IOMMUFD, as Debian's are: drop --iommufd)"
+			: e == EACCES ? " (run as root, or give this user the node)"
+				      : "");
 		return -ENODEV;
 	}
 	for (i = 0; i < b->n_devs; i++) {
@@ -880,6 +904,7 @@ static int print_for_manager(const struct boot *b, int extra_argc)
 		.no_rom = b->no_rom,
 		.igd = b->igd,
 		.igd_legacy = b->igd_mode == IGD_LEGACY,
+		.igd_rom = b->igd_rom,
 	};
 
 	if (b->iommufd) {

@@ -118,20 +118,6 @@ static bool exists(struct check *c, const char *path)
 	return faccessat(c->sys.root, path, F_OK, 0) == 0;
 }
 
-/* A whole word of /proc/cmdline, "intel_iommu=on". */
-static bool cmdline_has(struct check *c, const char *word)
-{
-	char buf[CMDLINE_MAX], *p;
-	size_t len = strlen(word);
-
-	if (read_file_at(c->sys.root, "proc/cmdline", buf, sizeof(buf)) < 0)
-		return false;
-	for (p = strstr(buf, word); p; p = strstr(p + 1, word))
-		if ((p == buf || is_kernel_space(p[-1])) && (!p[len] || is_kernel_space(p[len])))
-			return true;
-	return false;
-}
-
 /* The firmware's switch for the IOMMU this processor's vendor makes. */
 static const char *firmware_fix(enum iommu_kind kind)
 {
@@ -145,15 +131,68 @@ static const char *firmware_fix(enum iommu_kind kind)
 	}
 }
 
-/* A word on the kernel command line that turns a described IOMMU off. */
-static const char *iommu_off_word(struct check *c)
+/* VAL[0, len) is exactly VALUE. */
+static bool is_value(const char *val, size_t len, const char *value)
 {
-	static const char *const words[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off" };
-	size_t i;
+	return value && strlen(value) == len && memcmp(val, value, len) == 0;
+}
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (cmdline_has(c, words[i]))
-			return words[i];
+/*
+ * How the command line leaves a switch the kernel reads as KEY=a,b,...
+ * in order, each word and each value overriding the ones before (as
+ * intel_iommu_setup() and its kin do): 1 for ON, 0 for OFF, -1 when
+ * neither is given.  ON may be NULL (amd_iommu= and iommu= have no "on").
+ */
+static int cmdline_switch(struct check *c, const char *key, const char *on, const char *off)
+{
+	char buf[CMDLINE_MAX];
+	size_t klen = strlen(key), i = 0, n, v, e;
+	int state = -1;
+	ssize_t len = read_file_at(c->sys.root, "proc/cmdline", buf, sizeof(buf));
+
+	if (len < 0)
+		return -1;
+	n = (size_t)len;
+	while (i < n) {
+		size_t start, end;
+
+		while (i < n && is_kernel_space(buf[i]))
+			i++;
+		start = i;
+		while (i < n && !is_kernel_space(buf[i]))
+			i++;
+		end = i;
+		if (end - start <= klen || memcmp(buf + start, key, klen) != 0 ||
+		    buf[start + klen] != '=')
+			continue;
+		/* The values in order: the last of the two wins, here too. */
+		for (v = start + klen + 1; v < end; v = e + 1) {
+			for (e = v; e < end && buf[e] != ',';)
+				e++;
+			if (is_value(buf + v, e - v, on))
+				state = 1;
+			else if (is_value(buf + v, e - v, off))
+				state = 0;
+		}
+	}
+	return state;
+}
+
+/* intel_iommu=on as the kernel ends up reading it. */
+static bool intel_iommu_on(struct check *c)
+{
+	return cmdline_switch(c, "intel_iommu", "on", "off") == 1;
+}
+
+/* The word that turns this vendor's IOMMU off, as the kernel reads it. */
+static const char *iommu_off_word(struct check *c, enum iommu_kind kind)
+{
+	if (cmdline_switch(c, "iommu", NULL, "off") == 0)
+		return "iommu=off";
+	if (kind != IOMMU_AMD && cmdline_switch(c, "intel_iommu", "on", "off") == 0)
+		return "intel_iommu=off";
+	if (kind != IOMMU_INTEL && cmdline_switch(c, "amd_iommu", NULL, "off") == 0)
+		return "amd_iommu=off";
 	return NULL;
 }
 
@@ -185,7 +224,7 @@ static void check_iommu(struct check *c)
 		finding(c, "ok", NULL, "ACPI %s table: the firmware describes an IOMMU (%s)",
 			kind == IOMMU_INTEL ? "DMAR" : "IVRS",
 			kind == IOMMU_INTEL ? "Intel VT-d" : "AMD-Vi");
-	off = iommu_off_word(c);
+	off = iommu_off_word(c, kind);
 	if (!units && off) {
 		char fix[128];
 
@@ -195,7 +234,7 @@ static void check_iommu(struct check *c)
 			off);
 		return;
 	}
-	if (!units && kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on")) {
+	if (!units && kind == IOMMU_INTEL && !intel_iommu_on(c)) {
 		finding(c, "fail",
 			"add intel_iommu=on to the kernel command line (vfiopt setup does)",
 			"no IOMMU unit registered, and no intel_iommu=on on the kernel command "
@@ -215,7 +254,7 @@ static void check_iommu(struct check *c)
 			"%u IOMMU unit(s) registered (%s...), described by no DMAR or IVRS table "
 			"(virtio-iommu, or another kind)",
 			units, unit);
-	else if (kind != IOMMU_INTEL || cmdline_has(c, "intel_iommu=on"))
+	else if (kind != IOMMU_INTEL || intel_iommu_on(c))
 		finding(c, "ok", NULL, "%u IOMMU unit(s) registered (%s...)", units, unit);
 	else
 		finding(c, "ok", NULL,
@@ -227,7 +266,7 @@ static void check_iommu(struct check *c)
 		finding(c, "ok", NULL, "%u IOMMU groups", groups);
 	else
 		finding(c, "fail",
-			kind == IOMMU_INTEL && !cmdline_has(c, "intel_iommu=on")
+			kind == IOMMU_INTEL && !intel_iommu_on(c)
 				? "add intel_iommu=on to the kernel command line (vfiopt setup "
 				  "does)"
 				: "see why the IOMMU driver made no groups: dmesg | grep -i -e "
@@ -354,8 +393,9 @@ static void check_regions(struct check *c, const struct pci_dev *dev)
 			range[0] = '\0';
 		finding(c, "fail",
 			"no kernel parameter lifts it: a firmware update or setting without the "
-			"RMRR (ask the vendor), or another device or slot",
-			"IOMMU group %d of %s has a firmware-reserved region (RMRR) %s, direct: "
+			"reservation (ask the vendor), or another device or slot",
+			"IOMMU group %d of %s has a firmware-reserved region (an RMRR, or AMD's "
+			"IVMD) %s, direct: "
 			"the kernel refuses to attach the device to a VM's IOMMU domain "
 			"(\"Firmware has requested this device have a 1:1 IOMMU mapping\"; "
 			"Linux 6.1 on Intel: \"ineligible for IOMMU domain attach due to "
@@ -372,6 +412,33 @@ static void check_regions(struct check *c, const struct pci_dev *dev)
 				dev->group, dev->name, range);
 }
 
+/*
+ * A device of its own without a group, while others have one: the IOMMU
+ * leaves it out.  (No group anywhere is the IOMMU's finding, said once.)
+ * Debian's kernels turn VT-d on but leave the integrated GPU out of it
+ * unless intel_iommu=on (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF).
+ */
+static void check_no_group(struct check *c, const struct pci_dev *dev)
+{
+	bool igpu = dev->ids.vendor == 0x8086 && (dev->ids.class >> 16) == PCI_CLASS_DISPLAY;
+
+	if (!sysfs_has_iommu_groups(&c->sys))
+		return;
+	if (igpu && !intel_iommu_on(c))
+		finding(c, "fail",
+			"add intel_iommu=on to the kernel command line (vfiopt setup does)",
+			"%s [%04x:%04x] has no IOMMU group: without intel_iommu=on this kernel "
+			"may leave the integrated GPU out of the IOMMU, and vfio-pci cannot take "
+			"it",
+			dev->name, dev->ids.vendor, dev->ids.device);
+	else
+		finding(c, "fail",
+			"see why in the kernel's log (dmesg | grep -i -e DMAR -e AMD-Vi)",
+			"%s [%04x:%04x] has no IOMMU group, though others have: the IOMMU does "
+			"not cover it, and vfio-pci cannot take it",
+			dev->name, dev->ids.vendor, dev->ids.device);
+}
+
 static void check_device(struct check *c, struct pci_dev *dev, const bool *selected)
 {
 	char bad[512] = "";
@@ -385,8 +452,10 @@ static void check_device(struct check *c, struct pci_dev *dev, const bool *selec
 			"%s [%04x:%04x] is on %s, not vfio-pci", dev->name, dev->ids.vendor,
 			dev->ids.device, dev->driver[0] ? dev->driver : "no driver");
 	check_reset(c, dev);
-	if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0)
+	if (sysfs_load_group(&c->sys, dev) < 0 || dev->group < 0) {
+		check_no_group(c, dev);
 		return;
+	}
 	for (d = 0; d < c->sys.n_devs; d++) {
 		struct pci_dev *m = &c->sys.devs[d];
 
@@ -541,11 +610,15 @@ static int kernel_config(struct check *c, const char *option)
  */
 static void check_vfio_interfaces(struct check *c)
 {
+	/* Before 6.2 there is no CONFIG_VFIO_CONTAINER: VFIO is the group. */
 	bool group = exists(c, "dev/vfio/vfio") || kernel_config(c, "CONFIG_VFIO_CONTAINER") > 0 ||
-		     kernel_config(c, "CONFIG_IOMMUFD_VFIO_CONTAINER") > 0;
+		     kernel_config(c, "CONFIG_IOMMUFD_VFIO_CONTAINER") > 0 ||
+		     (kernel_config(c, "CONFIG_VFIO") > 0 &&
+		      kernel_config(c, "CONFIG_IOMMUFD") == 0);
 	bool iommufd = exists(c, "dev/iommu") || kernel_config(c, "CONFIG_IOMMUFD") > 0;
 	bool cdev = exists(c, "dev/vfio/devices") ||
 		    kernel_config(c, "CONFIG_VFIO_DEVICE_CDEV") > 0;
+	bool known = kernel_config(c, "CONFIG_VFIO") >= 0;
 
 	if (iommufd && cdev)
 		finding(c, "ok", NULL,
@@ -553,11 +626,16 @@ static void check_vfio_interfaces(struct check *c)
 			"/dev/vfio/devices): vfiopt boot %s",
 			group ? "the group and container (/dev/vfio/GROUP), and " : "only ",
 			group ? "uses the first, --iommufd the second" : "needs --iommufd");
-	else if (group)
+	else if (group && known)
 		finding(c, "ok", NULL,
 			"VFIO: the group and container (/dev/vfio/GROUP), which vfiopt boot uses; "
 			"no iommufd with device cdevs (this kernel is built without %s)",
 			iommufd ? "CONFIG_VFIO_DEVICE_CDEV" : "CONFIG_IOMMUFD");
+	else if (group)
+		finding(c, "ok", NULL,
+			"VFIO: the group and container (/dev/vfio/GROUP), which vfiopt boot uses; "
+			"whether this kernel has iommufd cannot be told (no /boot/config-%s)",
+			c->kver);
 }
 
 /* Whether "vfiopt setup" has written its configuration here. */

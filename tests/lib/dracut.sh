@@ -48,7 +48,8 @@ dracut_build() {
 
 # The release's dracut, chrooted, in a mount namespace of its own: a tmpfs
 # over the root's /tmp holds this build's private dracutbasedir (the
-# release's modules and vfiopt's), its configuration (the paths of
+# release's modules and vfiopt's) and dracut's own temporary files (not
+# the root's /var/tmp), its configuration (the paths of
 # DRACUT_WORK in it rewritten to where that is bound, /tmp/work), the
 # kernel and the image; /proc, /sys and /dev are the machine's.  The
 # release's dracut version heads IMAGE.log.
@@ -74,7 +75,8 @@ _dracut_build_in() {
 			sed "s|$work|/tmp/work|g" "$conf" >"$root/tmp/conf.d/${conf##*/}"
 		done
 		echo "dracut of $suite: $(chroot "$root" dracut --version)"
-		chroot "$root" env dracutbasedir=/tmp/dracut dracut --force --no-compress \
+		chroot "$root" env TMPDIR=/tmp dracutbasedir=/tmp/dracut dracut --force --no-compress \
+			--tmpdir /tmp \
 			--kver "$kver" --kmoddir "/tmp/kernel/lib/modules/$kver" --conf /dev/null \
 			--confdir /tmp/conf.d "$@" /tmp/image
 		cp "$root/tmp/image" "$image"' sh "$root" "$kroot" "$kver" "$DRACUT_WORK" \

@@ -16,8 +16,10 @@ qemu_of() {
 	trixie | sid)
 		release_root "$1" qemu || return 1
 		QEMU_OF=$work/qemu-$1
-		printf '#!/bin/sh\n# %s'\''s own QEMU, in a root of that release\nexec chroot %s /usr/bin/qemu-system-x86_64 "$@"\n' \
-			"$1" "$RELEASE_ROOT" >"$QEMU_OF" && chmod 0755 "$QEMU_OF" || return 1
+		{
+			printf '#!/bin/sh\n# %s'\''s own QEMU, in a root of that release\n' "$1"
+			printf 'exec chroot %q /usr/bin/qemu-system-x86_64 "$@"\n' "$RELEASE_ROOT"
+		} >"$QEMU_OF" && chmod 0755 "$QEMU_OF" || return 1
 		;;
 	*)
 		echo "qemu_of: no release '$1' (bookworm, trixie, sid)" >&2

@@ -33,6 +33,8 @@ release_root() {
 		apt-cache "${_kernel_apt_opts[@]}" policy $pkgs | grep -E '^[^ ]|Candidate:'
 	} | sha256sum | cut -c1-16)
 	cache=$VFIOPT_CACHE/release-root/$suite-$kind
+	# What earlier layouts left: dracut's own roots, a root per suite.
+	rm -rf "$VFIOPT_CACHE/dracut-root" "${VFIOPT_CACHE:?}/release-root/$suite"
 	dir=$cache/$key
 	if [ ! -f "$dir/.ready" ]; then
 		mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.build.XXXXXX") || return 1

@@ -57,6 +57,8 @@ static const char *const fault_names[FAULT_COUNT] = {
 static char devs[DEVS_MAX][PATH_MAX]; /* each device's real directory */
 static unsigned int n_devs;
 static atomic_bool stop;
+/* Held by a fault from its making to its undoing, and by the measurements. */
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long faults[FAULT_COUNT];
 static unsigned long long rng;
 
@@ -166,6 +168,7 @@ static void inject(const char *dev, enum fault f)
 		snprintf(file, sizeof(file), "%s", dev);
 		break;
 	}
+	pthread_mutex_lock(&fault_lock);
 	hide(file, saved, sizeof(saved));
 	switch (f) {
 	case FAULT_UEVENT_EMPTY:
@@ -197,6 +200,9 @@ static void inject(const char *dev, enum fault f)
 	usleep((useconds_t)(next_rand() % 3000));
 	restore(file, saved);
 	faults[f]++;
+	pthread_mutex_unlock(&fault_lock);
+	/* Room for the measurements and the resets to take the lock. */
+	usleep(100);
 }
 
 static void *fault_thread(void *arg)
@@ -236,6 +242,20 @@ static unsigned long rss_kib(void)
 	return kib;
 }
 
+/*
+ * Back to the tree as it was before the first run, so that every stretch
+ * of runs starts with devices to claim and takes the whole path again.
+ */
+static void reset_tree(const char *root, const char *pristine)
+{
+	char cmd[3 * PATH_MAX + 64];
+
+	if (snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", root, pristine, root) >=
+		    (int)sizeof(cmd) ||
+	    system(cmd) != 0)
+		die("cannot reset the tree from", pristine);
+}
+
 /* The kernel's ring forgets; the fake tree's file would only grow. */
 static void truncate_kmsg(const char *root)
 {
@@ -254,21 +274,25 @@ int main(int argc, char **argv)
 	char *claim_argv[ARGS_MAX + 1];
 	bool inject_faults = false;
 	pthread_t thread;
-	const char *root;
+	const char *root, *pristine = NULL;
 	int opt, first, bad = 0;
+	unsigned long resets = 0;
 
 	rng = 0x9e3779b97f4a7c15ull;
-	while ((opt = getopt(argc, argv, "+fs:")) != -1) {
+	while ((opt = getopt(argc, argv, "+fs:r:")) != -1) {
 		if (opt == 'f')
 			inject_faults = true;
 		else if (opt == 's')
 			rng = strtoull(optarg, NULL, 0) | 1;
+		else if (opt == 'r')
+			pristine = optarg;
 		else
 			return 2;
 	}
 	if (argc - optind < 3 || strcmp(argv[optind + 2], "--") != 0 ||
 	    argc - optind - 3 > ARGS_MAX - 1) {
-		fprintf(stderr, "usage: soak [-f] [-s SEED] ROOT ITERATIONS -- CLAIM ARGS...\n");
+		fprintf(stderr, "usage: soak [-f] [-s SEED] [-r PRISTINE] ROOT ITERATIONS -- CLAIM "
+				"ARGS...\n");
 		return 2;
 	}
 	root = argv[optind];
@@ -289,6 +313,7 @@ int main(int argc, char **argv)
 		optind = 0;
 		r = claim_main("vfiopt-claim", (int)claim_argc + 1, claim_argv);
 		status[r >= 0 && r < 3 ? r : 3]++;
+		pthread_mutex_lock(&fault_lock);
 		if (i % 100 == 99)
 			truncate_kmsg(root);
 		if (i == 99 || i + 1 == iterations) {
@@ -301,14 +326,20 @@ int main(int argc, char **argv)
 		}
 		if (i % 500 == 0 && rss_kib() > rss_max)
 			rss_max = rss_kib();
+		if (pristine && i % 100 == 99 && i + 1 < iterations) {
+			reset_tree(root, pristine);
+			resets++;
+		}
+		pthread_mutex_unlock(&fault_lock);
 	}
 	atomic_store(&stop, true);
 	if (inject_faults)
 		pthread_join(thread, NULL);
-	printf("soak: %lu runs on %u devices, exit status 0: %lu, 1: %lu, 2: %lu, other: %lu; "
+	printf("soak: %lu runs on %u devices (%lu resets), exit status 0: %lu, 1: %lu, 2: %lu, "
+	       "other: %lu; "
 	       "descriptors %u then %u; RSS %lu then %lu KiB (max %lu)",
-	       iterations, n_devs, status[0], status[1], status[2], status[3], fds0, fds, rss0, rss,
-	       rss_max);
+	       iterations, n_devs, resets, status[0], status[1], status[2], status[3], fds0, fds,
+	       rss0, rss, rss_max);
 	if (inject_faults) {
 		printf("; faults:");
 		for (a = 0; a < FAULT_COUNT; a++)

@@ -10,13 +10,14 @@
  * where HOSTPCIID is [domain:]bus:dev[.func] and a slot without the
  * function passes all of its functions.  One line per physical slot, in
  * the order boot's QEMU command has them; pcie=1 because the VM is a q35
- * one (as vfiopt boot's is), x-vga=1 on the first display device; an
+ * one (as vfiopt boot's is), x-vga=1 on the first VGA controller; an
  * Intel IGD in legacy mode (--bios) as legacy-igd=1, which Proxmox takes
  * only on i440fx with SeaBIOS and vga: none, and places at 00:02.0.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "host/vm/vm.h"
 
@@ -42,20 +43,47 @@ static void host_id(const struct pci_dev *dev, bool slot, FILE *out)
 		fprintf(out, ".%x", dev->addr.func);
 }
 
+/* What the lines need of the VM's own configuration, said once. */
+static void qm_notes(const struct vm_plan *plan)
+{
+	if (plan->igd && plan->igd_legacy)
+		fprintf(stderr, "vfiopt boot: the VM needs machine: pc (i440fx), bios: seabios "
+				"and vga: none for legacy-igd=1, so no pcie=1 on any line\n");
+	else if (plan->igd)
+		fprintf(stderr,
+			"vfiopt boot: warning: Proxmox puts an IGD at the guest's 00:02.0 only "
+			"with legacy-igd=1 (machine i440fx, SeaBIOS, vga: none): for a UEFI "
+			"guest, give its address and OpRegion in the VM's args: (QEMU's "
+			"docs/igd-assign.txt)\n");
+	if (plan->igd_rom)
+		fprintf(stderr,
+			"vfiopt boot: Proxmox reads romfile= under /usr/share/kvm/: copy %s "
+			"there\n",
+			plan->igd_rom);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 int vm_print_qm(const struct vm_plan *plan, FILE *out)
 {
 	unsigned int i, j, n = 0;
 	bool vga_done = false;
 
+	qm_notes(plan);
 	for (i = 0; i < plan->n_devs; i = j) {
 		const struct pci_dev *dev = plan->devs[i];
 		/* legacy-igd=1 takes only an address that ends in 02.0. */
-		bool whole = whole_slot(plan, i) && dev != plan->igd, display = false;
+		bool whole = whole_slot(plan, i) && dev != plan->igd, vga = false;
 
 		fprintf(out, "hostpci%u: ", n++);
 		for (j = i; j < plan->n_devs && pci_same_slot(&plan->devs[j]->addr, &dev->addr);
 		     j++) {
-			display |= (plan->devs[j]->ids.class >> 16) == PCI_CLASS_DISPLAY;
+			vga |= vm_is_vga(plan->devs[j]);
 			if (whole && j > i)
 				continue;
 			if (j > i)
@@ -66,20 +94,18 @@ int vm_print_qm(const struct vm_plan *plan, FILE *out)
 			/* Proxmox places it at the guest's 00:02.0 itself. */
 			fputs(",legacy-igd=1", out);
 			vga_done = true;
-		} else {
-			if (dev == plan->igd)
-				fprintf(stderr,
-					"vfiopt boot: warning: Proxmox puts an IGD at the guest's "
-					"00:02.0 only with legacy-igd=1 (machine i440fx, SeaBIOS, "
-					"vga: none): for a UEFI guest, add its OpRegion and "
-					"address "
-					"with args: (see QEMU's docs/igd-assign.txt)\n");
+		} else if (!plan->igd_legacy) {
+			/* pcie=1 only on q35, where legacy IGD mode cannot be. */
 			fputs(",pcie=1", out);
-			if (display && !vga_done)
-				fputs(",x-vga=1", out);
-			vga_done |= display;
 		}
-		if (plan->no_rom)
+		if (dev != plan->igd) {
+			if (vga && !vga_done)
+				fputs(",x-vga=1", out);
+			vga_done |= vga;
+		}
+		if (dev == plan->igd && plan->igd_rom)
+			fprintf(out, ",romfile=%s", base_name(plan->igd_rom));
+		else if (plan->no_rom)
 			fputs(",rombar=0", out);
 		fputc('\n', out);
 	}

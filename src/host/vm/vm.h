@@ -21,6 +21,7 @@ struct vm_plan {
 	bool no_rom;		   /* hide the option ROMs (rombar=0) */
 	const struct pci_dev *igd; /* an Intel IGD among them, at host 00:02.0 */
 	bool igd_legacy;	   /* ... in legacy mode (i440fx, SeaBIOS) */
+	const char *igd_rom;	   /* its option ROM (--igd-rom), or NULL */
 };
 
 /* The first controller index vm_print_libvirt gives its root ports. */
@@ -28,6 +29,9 @@ struct vm_plan {
 
 int vm_print_libvirt(const struct vm_plan *plan, FILE *out);
 int vm_print_qm(const struct vm_plan *plan, FILE *out);
+
+/* A VGA-compatible controller (0300), the class vfio-pci's VGA ranges need. */
+bool vm_is_vga(const struct pci_dev *dev);
 
 /* True when a passed function of DEV's slot follows DEV in the plan. */
 bool vm_slot_has_more(const struct vm_plan *plan, unsigned int i);

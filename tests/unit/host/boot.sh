@@ -275,6 +275,13 @@ hostpci1: 0000:04:00,pcie=1,rombar=0"
 	print qm --device 04:00.0
 	expect_status 0
 	expect_eq "one function" "$(cat "$T.out")" "hostpci0: 0000:04:00.0,pcie=1,x-vga=1"
+	# x-vga=1 needs the VGA ranges, which only a VGA controller (0300)
+	# has: not a 3D controller (0302).
+	sed -i 's/^0x030000$/0x030200/' "$T/$(dev 0000:01:00.0 class)"
+	sed -i 's/^PCI_CLASS=30000$/PCI_CLASS=30200/' "$T/$(dev 0000:01:00.0 uevent)"
+	snapshot >"$T.before"
+	print qm
+	expect_eq "a 3D controller" "$(head -n 1 "$T.out")" "hostpci0: 0000:01:00,pcie=1"
 	# The VM's own disks and QEMU arguments are not Proxmox's lines.
 	print qm -hda disk.img
 	expect_status 2
@@ -343,7 +350,7 @@ none"
 	! grep -q 'shows no ROM' "$T.err" || tap_fail "a ROM warning for an IGD with a ROM"
 	igd --bios --no-rom
 	expect_status 2
-	expect_err '^vfiopt boot: legacy mode \(--bios\) runs the IGD.s VBIOS, and --no-rom hides it'
+	expect_err '^vfiopt boot: legacy mode \(a SeaBIOS guest\) runs the IGD.s VBIOS, and --no-rom hides it'
 	# A UEFI guest: q35, 00:02.0 on its root bus, the OpRegion, and a
 	# warning naming the option ROM it lacks.
 	mkdir -p "$T/usr/share/OVMF"
@@ -376,7 +383,7 @@ none"
 	! grep -q 'OVMF sets up neither' "$T.err" || tap_fail "the ROM warning with a ROM given"
 	igd --uefi --igd-rom /x,y.rom
 	expect_status 2
-	expect_err 'a path without one'
+	expect_err '^vfiopt boot: --igd-rom /x,y.rom: a path without , . " < > or &$'
 	# The IGD with a GPU in legacy mode: i440fx has no PCIe root port,
 	# the GPU's slot goes on the root bus.
 	booted "vfiopt.ids=8086:3e90,10de:1b80"
@@ -385,12 +392,45 @@ none"
 	expect_eq "the IGD and a GPU" "$(args | grep '^vfio-pci')" "vfio-pci,host=0000:00:02.0,bus=pci.0,addr=0x2$legacy
 vfio-pci,host=0000:01:00.0,bus=pci.0,addr=0x10.0,multifunction=on
 vfio-pci,host=0000:01:00.1,bus=pci.0,addr=0x10.1"
-	"$VFIOPT" boot --sysroot "$T" --print qm --bios >"$T.out" 2>"$T.err"
+	# The VM managers: in legacy mode an i440fx VM, so no PCIe anywhere,
+	# and the IGD the primary display (no x-vga for the GPU).
+	print qm --bios
+	expect_status 0
 	expect_eq "qm, legacy" "$(cat "$T.out")" "hostpci0: 0000:00:02.0,legacy-igd=1
-hostpci1: 0000:01:00,pcie=1"
-	"$VFIOPT" boot --sysroot "$T" --print libvirt --bios >"$T.out" 2>"$T.err"
-	grep -qx "  <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>" "$T.out" ||
-		tap_fail "libvirt: the IGD is not at the guest's 00:02.0:" "$(cat "$T.out")"
+hostpci1: 0000:01:00"
+	expect_err '^vfiopt boot: the VM needs machine: pc \(i440fx\), bios: seabios and vga: none for legacy-igd=1'
+	print libvirt --bios
+	expect_status 0
+	expect_eq "libvirt, legacy" "$(grep -e '<address type' -e '<controller' "$T.out")" "  <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
+  <address type='pci' domain='0x0000' bus='0x00' slot='0x10' function='0x0' multifunction='on'/>
+  <address type='pci' domain='0x0000' bus='0x00' slot='0x10' function='0x1'/>"
+	domain "$T.out" | sed "s/machine='q35'/machine='pc'/" >"$T.xml"
+	libvirt_accepts "$T.xml"
+	# A UEFI guest: the ROM goes along, the OpRegion needs libvirt's
+	# override, which it is told.
+	print libvirt --uefi --igd-rom /usr/share/vfiopt/igd-efi.rom
+	expect_status 0
+	expect_eq "libvirt, UEFI" "$(grep -A 3 "^    <address domain='0x0000' bus='0x00' slot='0x02'" "$T.out")" "    <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
+  </source>
+  <rom file='/usr/share/vfiopt/igd-efi.rom'/>
+  <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>"
+	expect_err 'libvirt has no element for the IGD.s OpRegion: add x-igd-opregion=on to its hostdev with <qemu:override>'
+	domain "$T.out" >"$T.xml"
+	libvirt_accepts "$T.xml"
+	print qm --uefi --igd-rom /usr/share/vfiopt/igd-efi.rom
+	expect_eq "qm, UEFI" "$(cat "$T.out")" "hostpci0: 0000:00:02.0,pcie=1,romfile=igd-efi.rom
+hostpci1: 0000:01:00,pcie=1,x-vga=1"
+	expect_err 'Proxmox reads romfile= under /usr/share/kvm/: copy /usr/share/vfiopt/igd-efi.rom there'
+	# The manager chooses the guest's firmware, not this host's OVMF.
+	print qm
+	expect_status 2
+	expect_err '^vfiopt boot: 0000:00:02.0 is an Intel IGD, whose mode follows the guest.s firmware: say --uefi or --bios$'
+	# An IGD that is not the VGA device (0380) cannot go in legacy mode.
+	sed -i 's/^0x030000$/0x038000/' "$T/$(dev 0000:00:02.0 class)"
+	sed -i 's/^PCI_CLASS=30000$/PCI_CLASS=38000/' "$T/$(dev 0000:00:02.0 uevent)"
+	igd --bios
+	expect_status 2
+	expect_err '^vfiopt boot: 0000:00:02.0 is an IGD of class 0380, not the VGA device: legacy mode \(a SeaBIOS guest\) cannot take it'
 }
 
 test_igd_qemu_7_2() {
@@ -412,7 +452,7 @@ test_iommufd() {
 	with_qemu trixie 10.0 || return
 	igd --iommufd
 	expect_status 1
-	expect_err '^vfiopt boot: --iommufd: /dev/iommu: No such file or directory \(a kernel built without CONFIG_IOMMUFD'
+	expect_err '^vfiopt boot: --iommufd: /dev/iommu: No such file or directory \(iommufd is not loaded, or the kernel is built without CONFIG_IOMMUFD'
 	: >"$T/dev/iommu"
 	igd --iommufd
 	expect_status 1

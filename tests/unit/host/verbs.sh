@@ -246,6 +246,46 @@ test_check_iommu() {
 	expect_no_out 'firmware shows no IOMMU'
 }
 
+# intel_iommu=, amd_iommu= and iommu= as the kernel reads them: the
+# values in order, each word over the ones before, and only the switch of
+# this machine's IOMMU counts.
+test_check_iommu_switches() {
+	setup
+	echo "quiet intel_iommu=off vfiopt.ids=8086:3e90 intel_iommu=on,sm_on" >"$T/proc/cmdline"
+	verb check
+	expect_out '^ok    1 IOMMU unit\(s\) registered \(dmar0...\)$'
+	echo "quiet intel_iommu=on intel_iommu=igfx_off,off vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	rm "$T/sys/class/iommu/dmar0"
+	verb check
+	expect_out '^fail  no IOMMU unit registered: intel_iommu=off on the kernel command line$'
+	# AMD's IOMMU does not read intel_iommu=.
+	mv "$T/sys/firmware/acpi/tables/DMAR" "$T/sys/firmware/acpi/tables/IVRS"
+	echo "quiet intel_iommu=off vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	verb check
+	expect_out '^fail  no IOMMU unit registered: the firmware describes the IOMMU, but this kernel did not start it$'
+	expect_no_out 'intel_iommu'
+	echo "quiet amd_iommu=fullflush,off vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	verb check
+	expect_out '^      fix: remove amd_iommu=off from the kernel command line$'
+	echo "quiet iommu=pt,off vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	verb check
+	expect_out '^      fix: remove iommu=off from the kernel command line$'
+}
+
+# A selected device the IOMMU leaves out, while others have groups: the
+# integrated GPU of a Debian kernel without intel_iommu=on.
+test_check_no_group() {
+	setup
+	rm "$T/$(dev 0000:00:02.0 iommu_group)" "$T/sys/kernel/iommu_groups/2/devices/0000:00:02.0"
+	echo "quiet vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	verb check
+	expect_out '^fail  0000:00:02.0 \[8086:3e90\] has no IOMMU group: without intel_iommu=on this kernel may leave the integrated GPU out of the IOMMU, and vfio-pci cannot take it$'
+	expect_out '^      fix: add intel_iommu=on to the kernel command line \(vfiopt setup does\)$'
+	echo "quiet intel_iommu=on vfiopt.ids=8086:3e90" >"$T/proc/cmdline"
+	verb check
+	expect_out '^fail  0000:00:02.0 \[8086:3e90\] has no IOMMU group, though others have: the IOMMU does not cover it'
+}
+
 # generator dracut|initramfs-tools: the generator's program and vfiopt's
 # part of it, as make install leaves them.
 generator() {
@@ -645,8 +685,8 @@ test_rmrr() {
 	rmrr_tree
 	verb check
 	expect_status 1
-	expect_out '^fail  IOMMU group 8 of 0000:04:00.0 has a firmware-reserved region \(RMRR\) 0x000000007a000000-0x000000007a0fffff, direct: the kernel refuses to attach the device to a VM.s IOMMU domain \("Firmware has requested this device have a 1:1 IOMMU mapping"; Linux 6.1 on Intel: "ineligible for IOMMU domain attach due to platform RMRR requirement"\)$'
-	expect_out '^      fix: no kernel parameter lifts it: a firmware update or setting without the RMRR'
+	expect_out '^fail  IOMMU group 8 of 0000:04:00.0 has a firmware-reserved region \(an RMRR, or AMD.s IVMD\) 0x000000007a000000-0x000000007a0fffff, direct: the kernel refuses to attach the device to a VM.s IOMMU domain \("Firmware has requested this device have a 1:1 IOMMU mapping"; Linux 6.1 on Intel: "ineligible for IOMMU domain attach due to platform RMRR requirement"\)$'
+	expect_out '^      fix: no kernel parameter lifts it: a firmware update or setting without the reservation'
 	expect_out '^ok    IOMMU group 2 of 0000:00:02.0 has a firmware-reserved region 0x000000007b800000-0x000000007fffffff, direct-relaxable: graphics or USB, which a VM may take$'
 	expect_eq "RMRR findings" "$(grep -c 'firmware-reserved' "$T.out")" 2
 	expect_no_out 'fee00000'
@@ -677,6 +717,8 @@ run_test "check: each problem with its fix" test_check_failures
 run_test "check: the VFIO interfaces this kernel offers, group or iommufd" test_check_vfio_interfaces
 run_test "check: the firmware framebuffer before Linux 6.0" test_check_framebuffer_old_kernel
 run_test "check: the IOMMU as the kernel set it up, AMD's fix in the firmware" test_check_iommu
+run_test "check: the IOMMU switches read as the kernel reads them" test_check_iommu_switches
+run_test "check: a selected device the IOMMU leaves out" test_check_no_group
 run_test "check: whether each selected device can be reset" test_check_reset
 run_test "check: the selection grub.cfg gives the next boot" test_check_next_boot
 run_test "check: an initramfs-tools image, its script and its rebuild" test_check_initramfs_tools
