@@ -106,7 +106,7 @@ boot_run() {
 	[ "$accel" = kvm ] && cpu=host
 	rm -f "$log"
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 \
-		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" -smp 2 -m "${BOOT_MEM:-1024}" \
+		-machine q35,kernel-irqchip=split -accel "$(accel_option "$accel")" -cpu "$cpu" -smp 2 -m "${BOOT_MEM:-1024}" \
 		"${iommu[@]}" -nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" -initrd "$img" \
 		-append "console=ttyS0 root=/dev/vda rw init=/init rd.shell=0 rd.emergency=poweroff panic=-1 $cmdline" \

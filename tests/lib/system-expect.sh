@@ -152,6 +152,7 @@ boot() {
 	if [ "$rc" != 0 ]; then
 		BOOTED=no
 		tap_fail "the guest did not report (timeout ${SYSTEM_TIMEOUT}s, or it did not boot)" \
+			"$(system_kernel_fault "$LOG.console")" \
 			"$(tail -n 15 "$LOG.console" 2>/dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g')" \
 			"$(cat "$LOG.qemu" 2>/dev/null)"
 		return 1

@@ -229,6 +229,7 @@ _system_first_boot() {
 	done
 	if [ "$ok" != yes ]; then
 		echo "system: the first boot did not install $SYSTEM_LOADER:" >&2
+		system_kernel_fault "$log.console" >&2
 		cat "$log.txt" >&2
 		tail -n 20 "$log.console" | tr -d '\r' >&2
 		cat "$log.qemu" >&2
@@ -356,7 +357,7 @@ _system_qemu() {
 	cat "$fifo.out" >"$log.console" {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_READER=$!
 	timeout "$SYSTEM_TIMEOUT" qemu-system-x86_64 \
-		-machine q35,kernel-irqchip=split -accel "${SYSTEM_ACCEL:-tcg}" -cpu "$cpu" -smp 2 \
+		-machine q35,kernel-irqchip=split -accel "$(accel_option "${SYSTEM_ACCEL:-tcg}")" -cpu "$cpu" -smp 2 \
 		-m "$SYSTEM_MEM" -device intel-iommu,intremap=on -nodefaults -display none -no-reboot \
 		-serial "pipe:$(_system_opt "$fifo")" -serial "file:$(_system_opt "$log")" \
 		-fw_cfg "name=opt/vfiopt/stage,string=$stage" \
@@ -383,6 +384,14 @@ _system_qemu() {
 	wait "$SYSTEM_READER"
 	rm -f "$fifo.in" "$fifo.out"
 	grep -q '^VFIOPT-REPORT-END' "$log"
+}
+
+# system_kernel_fault CONSOLE: the guest kernel's own word that it failed
+# (an oops, a BUG, a panic), said first: a boot that never reported is
+# then not mistaken for vfiopt's fault or a slow machine's.
+system_kernel_fault() {
+	grep -a -m 3 -E 'Oops: |BUG: |kernel BUG at|Kernel panic - not syncing|RIP: ' "$1" 2>/dev/null |
+		tr -d '\r' | sed 's/^/the guest kernel failed: /'
 }
 
 # A value inside a QEMU option: commas doubled.
