@@ -130,8 +130,18 @@ test_deb_contents() {
 	if ! dpkg-deb -x "$DEB" "$x" || ! dpkg-deb -e "$DEB" "$x/control"; then
 		tap_fail "dpkg-deb failed"
 	fi
-	grep -qx 'activate-noawait update-initramfs' "$x/control/triggers" ||
-		tap_fail "no update-initramfs trigger"
+	# The update-initramfs trigger only where the images change: never on
+	# every install, from the postinst when setup's configuration is there,
+	# from the postrm on every removal.
+	if grep -qs 'update-initramfs' "$x/control/triggers"; then
+		tap_fail "the .deb activates update-initramfs on every install:" "$(cat "$x/control/triggers")"
+	fi
+	if ! grep -qE '^[[:space:]]*if "[$]hook" wanted' "$x/control/postinst" ||
+		! grep -q 'dpkg-trigger --no-await update-initramfs' "$x/control/postinst"; then
+		tap_fail "the postinst does not activate the trigger when the hook is wanted"
+	fi
+	grep -q 'dpkg-trigger --no-await update-initramfs' "$x/control/postrm" ||
+		tap_fail "the postrm does not activate the trigger on removal"
 	grep -q 'Written by "vfiopt setup"' "$x/control/postrm" ||
 		tap_fail "the postrm does not remove setup's files on purge"
 	expect_static_helper "the .deb" "$x"
@@ -174,6 +184,6 @@ test_rpm_contents() {
 
 run_test "make dist: the tracked files and vfiopt.spec, at the version of debian/changelog" test_dist
 run_test "make deb: dpkg-buildpackage from the tarball; lintian finds no error or warning" test_deb_build
-run_test "the .deb: what make install puts in place, its modes, a static helper, the trigger" test_deb_contents
+run_test "the .deb: what make install puts in place, its modes, a static helper, the triggers" test_deb_contents
 run_test "make rpm: rpmbuild -bb from the tarball; rpmlint finds nothing unexplained" test_rpm_build
 run_test "the .rpm: what make install puts in place, its modes, a static helper" test_rpm_contents

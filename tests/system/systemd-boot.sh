@@ -70,6 +70,10 @@ test_stock() {
 	boot stock uefi_stock || return
 	expect_systemd_boot "$LOG"
 	expect_rc "$LOG" install 0
+	# No trigger: nothing is set up, no image changes, nor a file of /etc
+	# or /boot.
+	expect_no_out "$LOG" install "^Processing triggers for $GEN_TRIGGER"
+	expect_same_files "apt-get install" "$LOG" preinstall "$LOG" before
 	expect_host_drivers "$LOG"
 	expect_report "$LOG" '^KLOG fb0: EFI VGA frame buffer device$'
 	expect_report "$LOG" "^KLOG bochs-drm $GPU: vgaarb: deactivate vga console\$"
