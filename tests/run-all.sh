@@ -179,28 +179,30 @@ count < <(
 # system, which vfiopt 0.2 and then Debian 13 are upgraded on.  The lanes
 # are balanced by the suites' times: Debian 13's UEFI system with dracut,
 # which goes on to UKIs, is the longest suite and shares its lane only
-# with the initramfs suite.  Debian 12's UEFI system stays runnable alone
-# (docs/testing.md).
-lane_kernels() {
-	echo "# boot: nested QEMU, Debian's kernels, each release's own dracut"
-	suite "the boot suite" tests/boot/run.sh
+# with the boot suite; the initramfs suite, Debian 13's GRUB system and
+# the upgrade suite fill the other.  The boot and initramfs suites share
+# only the kernels fetched above.  Debian 12's UEFI system stays runnable
+# alone (docs/testing.md).
+lane_systems() {
+	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
+	suite "the initramfs suite" tests/initramfs/run.sh
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
 	echo "# system: a Debian 12 system, vfiopt 0.2 upgraded to this version, then Debian 12 to 13"
 	suite "the upgrade suite, Debian 12 to 13, GRUB, initramfs-tools" tests/system/release-upgrade.sh
 }
-lane_systems() {
-	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
-	suite "the initramfs suite" tests/initramfs/run.sh
+lane_uefi() {
+	echo "# boot: nested QEMU, Debian's kernels, each release's own dracut"
+	suite "the boot suite" tests/boot/run.sh
 	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
 	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
 }
 lane=$(mktemp)
-lane_systems >"$lane" 2>&1 &
+lane_uefi >"$lane" 2>&1 &
 lane_pid=$!
-count < <(lane_kernels)
+count < <(lane_systems)
 wait "$lane_pid" || echo "not ok - the second lane exited with status $?" >>"$lane"
 count <"$lane"
 rm -f "$lane"
