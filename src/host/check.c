@@ -842,6 +842,78 @@ static bool check_next_uki(struct check *c, const struct setup_backend *loader)
 	return true;
 }
 
+/* Whether a line of @text that is not a comment carries a selection word. */
+static bool text_selects(const char *text)
+{
+	static const char *const keys[] = { "vfiopt.ids=", "vfiopt.addrs=", "vfio-pci.ids=",
+					    "vfio_pci.ids=" };
+	const char *line;
+	size_t i;
+
+	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *end = strchrnul(line, '\n'), *hash = memchr(line, '#', end - line);
+
+		if (hash)
+			end = hash;
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (memmem(line, end - line, keys[i], strlen(keys[i])))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Whether GRUB's configuration in /etc still asks for a selection:
+ * /etc/default/grub or a file of its grub.d, as update-grub reads them.
+ */
+static bool etc_grub_selects(struct check *c)
+{
+	static char text[1 << 16];
+	struct dirent *de;
+	DIR *d;
+	bool found = false;
+
+	if (read_prefix_at(c->sys.root, "etc/default/grub", text, sizeof(text)) > 0 &&
+	    text_selects(text))
+		return true;
+	d = opendir_at(c->sys.root, "etc/default/grub.d");
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		char path[PATH_BUF_MAX];
+		size_t n = strlen(de->d_name);
+
+		found = n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0 &&
+			path_join(path, sizeof(path), "etc/default/grub.d/%s", de->d_name) == 0 &&
+			read_prefix_at(c->sys.root, path, text, sizeof(text)) > 0 &&
+			text_selects(text);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * grub.cfg selects, and nothing in /etc asks for it any more: an undo
+ * that was cut short before update-grub ran (or an edit by hand since).
+ * The next boot claims all the same; say so, and what finishes the job.
+ */
+static void check_grub_cfg_stale(struct check *c, const struct setup_backend *loader,
+				 const char *name, const char *words)
+{
+	char fix[256] = "";
+
+	if (loader != &setup_grub && loader != &setup_grub_default)
+		return;
+	if (etc_grub_selects(c))
+		return;
+	backend_command(loader, c->sys.root, fix, sizeof(fix));
+	finding(c, "warn", fix[0] ? fix : "update-grub",
+		"/%s still selects %s, but /etc/default/grub and its grub.d no longer do: "
+		"update-grub has not run since (an interrupted \"vfiopt setup --undo --apply\"?), "
+		"and the next boot claims them",
+		name, words);
+}
+
 /*
  * What the next boot gets: the selection on the linux lines of GRUB's
  * grub.cfg, which update-grub makes from setup's snippet, or on the
@@ -897,6 +969,8 @@ static void check_next_boot(struct check *c)
 	finding(c, "ok", NULL, "%u of the %u %s /%s select: %s%s", nb.selecting, nb.lines, what,
 		name, nb.words,
 		strcmp(nb.words, current) == 0 ? "" : " (not this boot's: reboot to claim)");
+	if (strncmp(name, "boot/grub", 9) == 0)
+		check_grub_cfg_stale(c, loader, name, nb.words);
 }
 
 int verb_check(int argc, char **argv)

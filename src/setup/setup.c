@@ -716,13 +716,34 @@ static void print_command(const char *const *argv)
 }
 
 /*
+ * What a failed --apply leaves: the configuration in /etc, and a next
+ * boot that has all of it, part of it or none.  check reads the images
+ * and the boot loader's files and tells which.
+ */
+static void say_not_finished(const struct setup *s, const char *failed, bool stopped)
+{
+	fprintf(stderr,
+		"vfiopt setup: not finished: %s failed%s; /etc has %s, but the next boot may "
+		"not: \"vfiopt check\" tells what it has.  Fix what %s reported, then run "
+		"\"vfiopt setup%s --apply\" again.\n",
+		failed, stopped ? ", and nothing after it ran" : "",
+		s->undo ? "none of setup's files any more" : "the new configuration", failed,
+		s->undo ? " --undo" : " ...");
+}
+
+/*
  * The commands that make the files take effect: printed, or run with
  * --apply.  The initramfs first: kernel-install and proxmox-boot-tool
- * copy the image they find next to the kernel.
+ * copy the image they find next to the kernel.  A setup stops at the
+ * first command that fails, so that the boot loader never points at an
+ * image that was not made (what ran before stays, and check reports it);
+ * an undo runs them all, since every one that succeeds takes something
+ * of vfiopt out of the next boot.
  */
 static int finish(struct setup *s)
 {
 	struct setup_command cmds[2 * SETUP_COMMANDS_MAX];
+	const char *failed = NULL;
 	size_t i, n = 0;
 	int status = 0;
 
@@ -753,12 +774,18 @@ static int finish(struct setup *s)
 		if (r < 0) {
 			fprintf(stderr, "vfiopt setup: %s failed: %s\n", cmds[i].argv[0],
 				r == -EIO ? "non-zero exit" : strerror(-r));
+			if (status == 0)
+				failed = cmds[i].argv[0];
 			status = r;
+			if (!s->undo)
+				break;
 		}
 	}
 	if (status == 0)
 		printf("Done: reboot %s.\n", s->undo ? "to give the devices back to their drivers"
 						     : "to claim the devices");
+	else
+		say_not_finished(s, failed, !s->undo && i + 1 < n);
 	return status;
 }
 

@@ -354,8 +354,26 @@ test_check_next_boot() {
 	verb check
 	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80 \(not this boot.s: reboot to claim\)$'
 	echo "BOOT_IMAGE=/vmlinuz vfiopt.ids=10de:1b80" >"$T/proc/cmdline"
+	# shellcheck disable=SC2016 # the snippet's own line, not to expand
+	printf '%s\n' '# Written by "vfiopt setup": run it again to change this file,' \
+		'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on vfiopt.ids=10de:1b80"' \
+		>"$T/etc/default/grub.d/vfiopt.cfg"
 	verb check
 	expect_out '^ok    1 of the 1 linux lines of /boot/grub/grub.cfg select: vfiopt.ids=10de:1b80$'
+	expect_no_out 'still selects'
+	# An undo cut short before update-grub ran: the snippet is gone (and a
+	# commented word of /etc/default/grub asks for nothing), grub.cfg
+	# still selects, and the next boot claims.
+	rm "$T/etc/default/grub.d/vfiopt.cfg"
+	printf '%s\n' 'GRUB_DEFAULT=0' '#GRUB_CMDLINE_LINUX="vfiopt.ids=10de:1b80"' \
+		'GRUB_CMDLINE_LINUX="quiet" # vfio-pci.ids=10de:1b80' >"$T/etc/default/grub"
+	verb check
+	expect_out '^warn  /boot/grub/grub.cfg still selects vfiopt.ids=10de:1b80, but /etc/default/grub and its grub.d no longer do: update-grub has not run since \(an interrupted "vfiopt setup --undo --apply"\?\), and the next boot claims them$'
+	expect_out '^      fix: /usr/sbin/update-grub$'
+	# Words that /etc/default/grub gives by hand are asked for.
+	echo 'GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:1b80"' >>"$T/etc/default/grub"
+	verb check
+	expect_no_out 'still selects'
 }
 
 # systemd-boot: the next boot's selection from its entries on the ESP.
