@@ -159,6 +159,28 @@ boot() {
 	fi
 }
 
+# boot_cut NAME STAGE [DOWN WORDS]: a boot whose stage has the power cut
+# where it says CUT-NOW (tests/lib/system.sh ends QEMU there): its report
+# stops at that point.  A failure when the stage never got there, or
+# went on past it.
+boot_cut() {
+	local name=$1 start=$SECONDS
+	LOG=$logs/$name.log
+	if [ "$BOOTED" != yes ]; then
+		tap_fail "an earlier boot of this disk failed"
+		return 1
+	fi
+	SYSTEM_CUT=yes system_boot "$LOG" "$DISK" "$2" "${3:-}" "${4:-}"
+	echo "# system: boot $name ($2), its power cut, took $((SECONDS - start)) s"
+	if ! grep -q 'CUT-NOW' "$LOG" 2>/dev/null || grep -q '^VFIOPT-REPORT-END' "$LOG"; then
+		BOOTED=no
+		tap_fail "the guest did not reach its power cut (or went on past it)" \
+			"$(system_kernel_fault "$LOG.console")" \
+			"$(tail -n 15 "$LOG" 2>/dev/null | tr -d '\r')" "$(cat "$LOG.qemu" 2>/dev/null)"
+		return 1
+	fi
+}
+
 # reported NAME: LOG is the report of boot NAME, which an earlier test
 # made; when there is none (that boot failed), a failure of this test
 # too, never a pass with nothing asserted.

@@ -42,7 +42,9 @@
 # system_disk DISK             a fresh overlay of the image
 # system_boot LOG DISK STAGE [DOWN WORDS]
 #                              one boot through the boot loader; with
-#                              WORDS, typed at its menu first
+#                              WORDS, typed at its menu first; with
+#                              SYSTEM_CUT set, QEMU is ended where the
+#                              stage says CUT-NOW (a power cut)
 
 SYSTEM_SUITE=${SYSTEM_SUITE:-bookworm}
 # shellcheck disable=SC2034 # SYSTEM_RELEASE and SYSTEM_KERNEL are for the suites
@@ -378,6 +380,12 @@ _system_qemu() {
 		else
 			_system_grub_edit "$log.console" "$SYSTEM_MENU_DOWN" "$SYSTEM_MENU_WORDS"
 		fi || echo "MENU-EDIT-FAILED" >>"$log.qemu"
+	fi
+	# The power cut a stage asks for (its "CUT-NOW" on the report's
+	# port): QEMU ends there, its guest given no time to write anything
+	# back.  timeout passes the signal on to QEMU.
+	if [ -n "${SYSTEM_CUT:-}" ] && _system_wait_for "$log" "CUT-NOW" "$SYSTEM_TIMEOUT"; then
+		kill -TERM "$SYSTEM_QEMU" 2>/dev/null
 	fi
 	wait "$SYSTEM_QEMU"
 	exec {keep}>&- {SYSTEM_KEYS}>&-

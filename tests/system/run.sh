@@ -13,8 +13,9 @@
 # [SYSTEM_SUITE=bookworm|trixie] [SYSTEM_GENERATOR=dracut|initramfs-tools]
 # tests/system/run.sh [LAST]: the system of that release (Debian 12 unless
 # said) with that initramfs generator (dracut, host-only, unless said);
-# stop after the test named LAST (image, stock, refusals, setup,
-# claimed, release, addrs, upgraded (Debian 13), rescue, undone, purge).
+# stop after the test named LAST (image, stock, refusals, faults
+# (initramfs-tools), setup, claimed, release, addrs, upgraded (Debian 13),
+# rescue, cut (initramfs-tools), undone, purge).
 set -u
 export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
 # shellcheck source=tests/lib/system-suite.sh
@@ -56,6 +57,39 @@ test_refusals() {
 	expect_out "$LOG" nogenerator 'neither initramfs-tools nor dracut is installed.*apt-get install initramfs-tools'
 	expect_out "$LOG" nogenerator '^vfiopt setup: nothing written$'
 	expect_same_files "refused setups" "$LOG" before "$LOG" refused
+	point_at_logs_on_failure
+}
+
+# 8b. setup --apply where the generator fails (initramfs-tools; the stock
+#     boot, before the setup that succeeds): someone else's hook exits
+#     non-zero, then /boot is full.  Each time setup stops before
+#     update-grub, says it did not finish and that check tells what the
+#     next boot has; check does (no claim in the image, nothing selected
+#     by grub.cfg); and not a byte of an image or of grub.cfg changed:
+#     after setup --undo (no --apply), /etc and /boot are as before.
+test_faults() {
+	reported stock || return
+	expect_rc "$LOG" hook-fails 1
+	expect_out "$LOG" hook-fails '^zz-someone-else: this hook fails$'
+	expect_out "$LOG" hook-fails '^E: /etc/initramfs-tools/hooks/zz-someone-else failed with return 1\.$'
+	expect_out "$LOG" hook-fails '^vfiopt setup: update-initramfs failed: non-zero exit$'
+	expect_out "$LOG" hook-fails '^vfiopt setup: not finished: update-initramfs failed, and nothing after it ran; /etc has the new configuration, but the next boot may not: "vfiopt check" tells what it has\.'
+	expect_no_out "$LOG" hook-fails 'Generating grub configuration file|^Done'
+	expect_rc "$LOG" check-hook-fails 1
+	expect_out "$LOG" check-hook-fails '^fail  /boot/initrd.img-[^ ]+ has no vfiopt: no early claim at boot$'
+	expect_out "$LOG" check-hook-fails '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
+	# Only setup's snippet (and the folder it went into) is new.
+	expect_same_files "a failed hook" "$LOG" refused "$LOG" hook-fails \
+		'^(SUM +[0-9a-f]{64} |DIR +)/etc/default/grub\.d(/vfiopt\.cfg)?$'
+	expect_report "$LOG" '^FILLED [0-9]+ blocks free$'
+	expect_rc "$LOG" boot-full 1
+	expect_out "$LOG" boot-full 'No space left on device'
+	expect_out "$LOG" boot-full '^vfiopt setup: update-initramfs failed: non-zero exit$'
+	expect_out "$LOG" boot-full '^vfiopt setup: not finished: update-initramfs failed, and nothing after it ran'
+	expect_no_out "$LOG" boot-full 'Generating grub configuration file|^Done'
+	expect_same_files "a full /boot" "$LOG" hook-fails "$LOG" boot-full
+	expect_rc "$LOG" undo-faults 0
+	expect_same_files "two failed setups and an undo" "$LOG" refused "$LOG" faults-undone
 	point_at_logs_on_failure
 }
 
@@ -270,7 +304,11 @@ test_rescue() {
 	# GRUB's editor shows the entry after a "setparams 'TITLE'" line and
 	# an empty one: two more lines to go down.
 	down=$((down + 2))
-	boot rescue rescue "$down" vfiopt.disable=1 || return
+	if [ "$SYSTEM_GENERATOR" = initramfs-tools ]; then
+		boot_cut rescue rescue "$down" vfiopt.disable=1 || return
+	else
+		boot rescue rescue "$down" vfiopt.disable=1 || return
+	fi
 	grep -q MENU-EDIT-FAILED "$LOG.qemu" && tap_fail "GRUB's menu did not come up for editing"
 	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2 .*vfiopt.disable=1\$"
 	expect_dev "$LOG" "$NIC2" e1000 '(null)'
@@ -280,13 +318,47 @@ test_rescue() {
 	point_at_logs_on_failure
 }
 
+# 5b. The power cut while the undo's generator ran (initramfs-tools): the
+#     undo had removed its snippet and started update-initramfs.  The boot
+#     after it, through GRUB's default entry, reaches multi-user claimed,
+#     as grub.cfg and the images are still the old ones; status says the
+#     NIC is claimed, check that grub.cfg still selects it while /etc no
+#     longer does, with update-grub as the fix; the same undo, run again,
+#     finishes (the next test: as before the first setup).
+test_cut() {
+	reported rescue || return
+	expect_report "$LOG" 'CUT-NOW while mkinitramfs builds for [^ ]+'
+	expect_out "$LOG" undo '^removed /etc/default/grub.d/vfiopt.cfg$'
+	expect_out "$LOG" undo '^Running:$'
+	expect_no_report "$LOG" '^RC undo '
+	boot after_cut after_cut || return
+	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2"
+	expect_no_report "$LOG" '^CMDLINE .*vfiopt.disable'
+	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
+	expect_nics_untouched "$LOG" "$NIC2"
+	expect_out "$LOG" status "^  $NIC2 .* claimed +vfio-pci"
+	expect_out "$LOG" check "^ok    [0-9]+ of the [0-9]+ linux lines of /boot/grub/grub.cfg select: vfiopt.addrs=$NIC2\$"
+	expect_out "$LOG" check "^warn  /boot/grub/grub.cfg still selects vfiopt.addrs=$NIC2, but /etc/default/grub and its grub.d no longer do"
+	expect_out "$LOG" check '^      fix: [^ ]*update-grub$'
+	expect_rc "$LOG" undo-again 0
+	expect_out "$LOG" undo-again "^Nothing of vfiopt setup's to remove\.\$"
+	expect_out "$LOG" undo-again '^Done: reboot to give the devices back to their drivers.$'
+	expect_report "$LOG" '^GRUB-VFIOPT-AFTER 0$'
+	point_at_logs_on_failure
+}
+
 # 6. Undo, reboot: as before the first setup.
 test_undone() {
-	reported rescue || return
-	expect_rc "$LOG" undo 0
-	expect_out "$LOG" undo '^removed /etc/default/grub.d/vfiopt.cfg$'
-	[ -z "$GEN_FILE" ] || expect_out "$LOG" undo "^removed $GEN_FILE\$"
-	expect_out "$LOG" undo '^Done: reboot to give the devices back to their drivers.$'
+	if [ "$SYSTEM_GENERATOR" = initramfs-tools ]; then
+		reported after_cut || return
+		expect_rc "$LOG" undo-again 0
+	else
+		reported rescue || return
+		expect_rc "$LOG" undo 0
+		expect_out "$LOG" undo '^removed /etc/default/grub.d/vfiopt.cfg$'
+		[ -z "$GEN_FILE" ] || expect_out "$LOG" undo "^removed $GEN_FILE\$"
+		expect_out "$LOG" undo '^Done: reboot to give the devices back to their drivers.$'
+	fi
 	boot undone undone || return
 	expect_undone "$LOG"
 	[ -n "$(tagged "$LOG" GRUB)" ] || tap_fail "the guest listed no linux line of grub.cfg"
@@ -323,6 +395,8 @@ test_purge() {
 system_step image "a $SYSTEM_RELEASE system from Debian's archive, GRUB installed by its first boot"
 system_step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
 system_step refusals "setup refuses no match and no initramfs generator, and writes nothing"
+[ "$SYSTEM_GENERATOR" = initramfs-tools ] &&
+	system_step faults "setup --apply with someone else's failing hook, then a full /boot: stopped before update-grub, said so, no image or grub.cfg changed"
 system_step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
 system_step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
 system_step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
@@ -330,5 +404,7 @@ system_step addrs "setup --addrs: exactly the second of two identical e1000"
 [ "$SYSTEM_SUITE" = trixie ] &&
 	system_step upgraded "a newer kernel (trixie-backports' 7.x) after setup: its initramfs has the claim, its boot claims, release works on it"
 system_step rescue "vfiopt.disable=1 typed at GRUB's menu claims nothing"
+[ "$SYSTEM_GENERATOR" = initramfs-tools ] &&
+	system_step cut "the power cut while setup --undo --apply's generator runs: the next boot comes up claimed, check says why, the undo run again finishes"
 system_step undone "setup --undo --apply, reboot: host drivers back, /etc and /boot as before"
 system_step purge "apt-get remove --purge: nothing of vfiopt left, setup's files and grub.cfg's words included"

@@ -27,6 +27,18 @@ SRC=/run/testrig-src
 OUT=/run/testrig.out
 export DEBIAN_FRONTEND=noninteractive
 
+# run_streamed LABEL COMMAND...: the same, each line reported as it comes,
+# for a command that a power cut ends: what it said until then.
+run_streamed() {
+	_label=$1
+	shift
+	{
+		"$@" 2>&1
+		echo "RC $_label $?" >"$OUT.rc"
+	} | sed -u "s/^/OUT $_label: /"
+	cat "$OUT.rc"
+}
+
 # run LABEL COMMAND...: its output and status, whatever they are.
 # The seconds it took follow the status, for whoever wonders where the time went.
 run() {
@@ -183,6 +195,7 @@ stage_stock() {
 		mount -t tmpfs none /usr/bin && exec /var/tmp/refused-helper setup --ids 1234:1111'
 	rm -f /var/tmp/refused-helper
 	sums refused
+	command -v mkinitramfs >/dev/null && faults
 	run setup vfiopt setup --ids 1234:1111 --apply
 	grubcfg
 	initrd setup
@@ -193,6 +206,34 @@ stage_stock() {
 	sums setup
 	run setup-again vfiopt setup --ids 1234:1111
 	sums again
+}
+
+# setup --apply where the generator fails (initramfs-tools), before the
+# setup that succeeds: someone else's hook that exits non-zero, then a
+# /boot with no room left (the filler takes even the blocks kept for
+# root, whose writes may use them).  Then setup --undo without --apply:
+# /etc and /boot as the refused setups left them, if the failures wrote
+# no image and no grub.cfg.
+faults() {
+	cat >/etc/initramfs-tools/hooks/zz-someone-else <<'EOF'
+#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+echo "zz-someone-else: this hook fails" >&2
+exit 1
+EOF
+	chmod 0755 /etc/initramfs-tools/hooks/zz-someone-else
+	run hook-fails vfiopt setup --ids 1234:1111 --apply
+	rm -f /etc/initramfs-tools/hooks/zz-someone-else
+	run check-hook-fails vfiopt check
+	sums hook-fails
+	_blocks=$(stat -f -c '%f %S' /boot)
+	fallocate -l $(((${_blocks% *} - 256) * ${_blocks#* })) /boot/testrig-filler &&
+		echo "FILLED $(stat -f -c '%f' /boot) blocks free"
+	run boot-full vfiopt setup --ids 1234:1111 --apply
+	rm -f /boot/testrig-filler
+	sums boot-full
+	run undo-faults vfiopt setup --undo
+	sums faults-undone
 }
 
 # The first boot through GRUB with the selection on its command line.
@@ -242,11 +283,41 @@ stage_upgraded() {
 	run status-after vfiopt status
 }
 
-# vfiopt.disable=1 typed at GRUB's menu; then the setup is undone.
+# vfiopt.disable=1 typed at GRUB's menu; then the setup is undone.  With
+# initramfs-tools, the power is cut while the undo's generator runs: a
+# hook of the rig's, written to disk first, says CUT-NOW on the report's
+# port and waits for the host to end QEMU (tests/lib/system.sh).  setup
+# has removed its snippet by then; grub.cfg and the images are the old
+# ones.
 stage_rescue() {
 	basics
-	run undo vfiopt setup --undo --apply
+	if command -v mkinitramfs >/dev/null; then
+		cat >/etc/initramfs-tools/hooks/zz-testrig-cut <<'EOF'
+#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+echo "CUT-NOW while mkinitramfs builds for $version" >/dev/ttyS1
+sleep 600
+EOF
+		chmod 0755 /etc/initramfs-tools/hooks/zz-testrig-cut
+		sync
+		run_streamed undo vfiopt setup --undo --apply
+	else
+		run undo vfiopt setup --undo --apply
+	fi
 	grubcfg
+}
+
+# The boot after that cut, through GRUB's default entry: the rig's hook
+# goes first; then what status and check say of this boot and the next,
+# and the same undo again, which finishes the job.
+stage_after_cut() {
+	rm -f /etc/initramfs-tools/hooks/zz-testrig-cut
+	basics
+	grubcfg
+	run status vfiopt status
+	run check vfiopt check
+	run undo-again vfiopt setup --undo --apply
+	echo "GRUB-VFIOPT-AFTER $(grep -c vfiopt /boot/grub/grub.cfg)"
 }
 
 # After the undo: the host drivers again, and /etc and /boot as before.
