@@ -645,16 +645,22 @@ static bool set_up(struct check *c)
 	       exists(c, "etc/dracut.conf.d/vfiopt.conf") || exists(c, CONFIG_PATH);
 }
 
-/* A backend's (first) command that makes its configuration take effect, for a fix line. */
+/*
+ * A backend's (first) command that makes its configuration take effect,
+ * for a fix line: as a user runs it, on the file itself where setup has
+ * it write aside (struct setup_command's made and target).
+ */
 static void backend_command(const struct setup_backend *b, int rootfd, char *buf, size_t size)
 {
-	struct setup_command cmds[SETUP_COMMANDS_MAX];
+	struct setup_command cmds[SETUP_COMMANDS_MAX] = { 0 };
 	size_t len = 0, n = b->commands(rootfd, cmds, ARRAY_SIZE(cmds));
 	const char *const *argv;
 
 	buf[0] = '\0';
 	for (argv = cmds[0].argv; n && *argv; argv++) {
-		if (path_join(buf + len, size - len, "%s%s", len ? " " : "", *argv) < 0)
+		const char *word = cmds[0].made && *argv == cmds[0].made ? cmds[0].target : *argv;
+
+		if (path_join(buf + len, size - len, "%s%s", len ? " " : "", word) < 0)
 			return;
 		len += strlen(buf + len);
 	}

@@ -716,6 +716,26 @@ static void print_command(const char *const *argv)
 }
 
 /*
+ * A file that a command made aside replaces its target (same folder:
+ * rename(2), so that a power cut leaves the old file or the new one),
+ * and the folder is synced.  0, or -errno said.
+ */
+static int put_in_place(const struct setup *s, const struct setup_command *cmd)
+{
+	const char *made = root_relative(cmd->made), *target = root_relative(cmd->target);
+
+	if (renameat(s->sys.root, made, s->sys.root, target) < 0) {
+		int r = -errno;
+
+		fprintf(stderr, "vfiopt setup: cannot put %s in place of %s: %s\n", cmd->made,
+			cmd->target, strerror(-r));
+		return r;
+	}
+	sync_parent_at(s->sys.root, target);
+	return 0;
+}
+
+/*
  * What a failed --apply leaves: the configuration in /etc, and a next
  * boot that has all of it, part of it or none.  check reads the images
  * and the boot loader's files and tells which.
@@ -742,7 +762,7 @@ static void say_not_finished(const struct setup *s, const char *failed, bool sto
  */
 static int finish(struct setup *s)
 {
-	struct setup_command cmds[2 * SETUP_COMMANDS_MAX];
+	struct setup_command cmds[2 * SETUP_COMMANDS_MAX] = { 0 };
 	const char *failed = NULL;
 	size_t i, n = 0;
 	int status = 0;
@@ -754,8 +774,12 @@ static int finish(struct setup *s)
 	if (!n)
 		return 0;
 	printf(dry_run ? "Would run:\n" : s->apply ? "Running:\n" : "To finish, run:\n");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		print_command(cmds[i].argv);
+		if (cmds[i].made)
+			print_command((const char *const[]){ "mv", "-f", cmds[i].made,
+							     cmds[i].target, NULL });
+	}
 	if (dry_run)
 		return 0;
 	if (!s->apply) {
@@ -771,6 +795,8 @@ static int finish(struct setup *s)
 
 		fflush(stdout);
 		r = run_command(cmds[i].argv, APPLY_TIMEOUT_MS);
+		if (r == 0 && cmds[i].made)
+			r = put_in_place(s, &cmds[i]);
 		if (r < 0) {
 			fprintf(stderr, "vfiopt setup: %s failed: %s\n", cmds[i].argv[0],
 				r == -EIO ? "non-zero exit" : strerror(-r));

@@ -29,8 +29,16 @@
 /* The most commands a backend runs: kernel-install, once per kernel. */
 #define SETUP_COMMANDS_MAX 8
 
+/*
+ * A command, and for one that writes a file aside (@made, a path of its
+ * argv) the file that setup then replaces with it (@target, in the same
+ * folder, by rename(2)) once the command has succeeded: a command that
+ * fails half-way, a full /boot's, leaves @target as it was.  check names
+ * the command as a user would run it, on @target.
+ */
 struct setup_command {
 	const char *argv[SETUP_ARGV_MAX];
+	const char *made, *target;
 };
 
 struct setup_backend {

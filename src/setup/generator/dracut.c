@@ -17,6 +17,8 @@
 
 #define DRACUT "/usr/bin/dracut"
 #define DRACUT_SNIPPET "etc/dracut.conf.d/vfiopt.conf"
+/* The name an image is built under, next to the one it replaces. */
+#define DRACUT_ASIDE ".vfiopt-new"
 
 /*
  * dracut sources this file with bash.  It stops on an add_dracutmodules
@@ -105,12 +107,19 @@ static size_t debian_images(int rootfd, char (*versions)[128], size_t max)
  * keep the old image, which Debian's 55-initrd.install then adds to the
  * entry after the new one.  So each of those images is named; elsewhere
  * (Fedora's /boot/initramfs-VERSION.img) dracut's default is the image.
+ *
+ * Each named image is built aside and then put in place by setup
+ * (struct setup_command's made and target): dracut copies its image over
+ * the outfile, and when that copy fails (a full /boot) it removes the
+ * outfile (dracut.sh, "Creation of $outfile failed", 059 and 106 alike):
+ * written in place, the kernel's only initramfs would be gone.
  */
 static size_t dracut_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
-	static const struct setup_command regenerate = { { DRACUT, "--regenerate-all", "--force",
-							   NULL } };
+	static const struct setup_command regenerate = { .argv = { DRACUT, "--regenerate-all",
+								   "--force", NULL } };
 	static char versions[64][128], images[SETUP_COMMANDS_MAX][PATH_BUF_MAX];
+	static char aside[SETUP_COMMANDS_MAX][PATH_BUF_MAX];
 	size_t n, i;
 
 	if (!max || !dracut_detect(rootfd))
@@ -121,11 +130,17 @@ static size_t dracut_commands(int rootfd, struct setup_command *cmds, size_t max
 		return 1;
 	}
 	for (i = 0; i < n && i < max && i < SETUP_COMMANDS_MAX; i++) {
-		if (path_join(images[i], sizeof(images[i]), "/boot/initrd.img-%s", versions[i]) !=
-		    0)
+		const char *version = versions[i];
+
+		if (path_join(images[i], sizeof(images[i]), "/boot/initrd.img-%s", version) != 0)
 			break;
-		cmds[i] = (struct setup_command){ { DRACUT, "--force", images[i], versions[i],
-						    NULL } };
+		if (path_join(aside[i], sizeof(aside[i]), "%s" DRACUT_ASIDE, images[i]) != 0)
+			break;
+		cmds[i] = (struct setup_command){
+			.argv = { DRACUT, "--force", aside[i], version, NULL },
+			.made = aside[i],
+			.target = images[i],
+		};
 	}
 	if (i < n)
 		fprintf(stderr,

@@ -47,8 +47,8 @@ static int initramfs_tools_undo(int rootfd)
 
 static size_t initramfs_tools_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
-	static const struct setup_command regenerate = { { UPDATE_INITRAMFS, "-u", "-k", "all",
-							   NULL } };
+	static const struct setup_command regenerate = { .argv = { UPDATE_INITRAMFS, "-u", "-k",
+								   "all", NULL } };
 
 	if (!max || !initramfs_tools_detect(rootfd))
 		return 0;

@@ -58,6 +58,7 @@ size_t grub_commands(int rootfd, struct setup_command *cmds, size_t max)
 
 	if (!argv || !max)
 		return 0;
+	cmds[0] = (struct setup_command){ .made = NULL };
 	for (i = 0; argv[i]; i++)
 		cmds[0].argv[i] = argv[i];
 	cmds[0].argv[i] = NULL;

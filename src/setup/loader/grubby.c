@@ -213,7 +213,7 @@ static int grubby_undo(int rootfd)
 
 static size_t grubby_commands(int rootfd, struct setup_command *cmds, size_t max)
 {
-	struct setup_command cmd = { { GRUBBY, "--update-kernel=ALL", NULL } };
+	struct setup_command cmd = { .argv = { GRUBBY, "--update-kernel=ALL", NULL } };
 	size_t n = 2;
 
 	(void)rootfd;

@@ -510,8 +510,8 @@ static size_t kernel_install_commands(int rootfd, struct setup_command *cmds, si
 		    !setup_exists(rootfd, initrds[out], F_OK))
 			initrds[out][0] = '\0';
 		cmds[out] = (struct setup_command){
-			{ KERNEL_INSTALL, "add", versions[i], images[out],
-			  initrds[out][0] ? initrds[out] : NULL, NULL }
+			.argv = { KERNEL_INSTALL, "add", versions[i], images[out],
+				  initrds[out][0] ? initrds[out] : NULL, NULL }
 		};
 		out++;
 	}
@@ -528,7 +528,7 @@ static size_t kernel_cmdline_commands(int rootfd, struct setup_command *cmds, si
 	if (!max)
 		return 0;
 	if (proxmox(rootfd)) {
-		cmds[0] = (struct setup_command){ { PROXMOX_BOOT_TOOL, "refresh", NULL } };
+		cmds[0] = (struct setup_command){ .argv = { PROXMOX_BOOT_TOOL, "refresh", NULL } };
 		return 1;
 	}
 	return kernel_install_commands(rootfd, cmds, max);

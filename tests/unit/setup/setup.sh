@@ -603,7 +603,8 @@ systemd_boot() {
 # adds to each entry): each such image is named, newest first, then
 # kernel-install remakes the entries with it as their initrd (so that
 # 50-dracut.install does not build another).  A kernel without an image
-# is left to kernel-install.
+# is left to kernel-install.  Each image is built aside, then renamed
+# into place.
 test_dracut_debian_images() {
 	systemd_boot
 	rm "$T/usr/sbin/update-initramfs" "$T/usr/share/initramfs-tools/hooks/vfiopt"
@@ -617,9 +618,13 @@ test_dracut_debian_images() {
 	vsetup --ids 10de:1b80
 	expect_status 0
 	expect_out '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install; Proxmox.s proxmox-boot-tool\); initramfs: dracut$'
+	# Each image built aside and put in place by rename: dracut removes
+	# the outfile whose copy failed, and the kernel would have none.
 	expect_eq "next steps" "$(sed -n '/^To finish, run:$/,$p' "$T.out")" "To finish, run:
-  /usr/bin/dracut --force /boot/initrd.img-6.12.48+deb12-amd64 6.12.48+deb12-amd64
-  /usr/bin/dracut --force /boot/initrd.img-6.1.0-56-amd64 6.1.0-56-amd64
+  /usr/bin/dracut --force /boot/initrd.img-6.12.48+deb12-amd64.vfiopt-new 6.12.48+deb12-amd64
+  mv -f /boot/initrd.img-6.12.48+deb12-amd64.vfiopt-new /boot/initrd.img-6.12.48+deb12-amd64
+  /usr/bin/dracut --force /boot/initrd.img-6.1.0-56-amd64.vfiopt-new 6.1.0-56-amd64
+  mv -f /boot/initrd.img-6.1.0-56-amd64.vfiopt-new /boot/initrd.img-6.1.0-56-amd64
   /usr/bin/kernel-install add 6.12.48+deb12-amd64 /boot/vmlinuz-6.12.48+deb12-amd64 /boot/initrd.img-6.12.48+deb12-amd64
   /usr/bin/kernel-install add 6.1.0-56-amd64 /boot/vmlinuz-6.1.0-56-amd64 /boot/initrd.img-6.1.0-56-amd64
 then reboot."
