@@ -901,7 +901,11 @@ static bool etc_grub_selects(struct check *c)
 /*
  * grub.cfg selects, and nothing in /etc asks for it any more: an undo
  * that was cut short before update-grub ran (or an edit by hand since).
- * The next boot claims all the same; say so, and what finishes the job.
+ * The next boot's command line has the words all the same (whether it
+ * claims depends on its image, which check_initramfs reports); say so,
+ * and what finishes the job.  (Words in a custom entry of /etc/grub.d
+ * are the user's own, which update-grub does not take out: that is what
+ * the question mark is for.)
  */
 static void check_grub_cfg_stale(struct check *c, const struct setup_backend *loader,
 				 const char *name, const char *words)
@@ -916,7 +920,7 @@ static void check_grub_cfg_stale(struct check *c, const struct setup_backend *lo
 	finding(c, "warn", fix[0] ? fix : "update-grub",
 		"/%s still selects %s, but /etc/default/grub and its grub.d no longer do: "
 		"update-grub has not run since (an interrupted \"vfiopt setup --undo --apply\"?), "
-		"and the next boot claims them",
+		"so the next boot's command line still has them",
 		name, words);
 }
 

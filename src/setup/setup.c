@@ -791,17 +791,24 @@ static int finish(struct setup *s)
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
+		const char *what = cmds[i].argv[0];
 		int r;
 
 		fflush(stdout);
 		r = run_command(cmds[i].argv, APPLY_TIMEOUT_MS);
-		if (r == 0 && cmds[i].made)
-			r = put_in_place(s, &cmds[i]);
 		if (r < 0) {
-			fprintf(stderr, "vfiopt setup: %s failed: %s\n", cmds[i].argv[0],
+			fprintf(stderr, "vfiopt setup: %s failed: %s\n", what,
 				r == -EIO ? "non-zero exit" : strerror(-r));
+		} else if (cmds[i].made) {
+			r = put_in_place(s, &cmds[i]);
+			what = "the rename";
+		}
+		if (r < 0) {
+			/* Whatever the command left aside would only fill /boot. */
+			if (cmds[i].made)
+				unlinkat(s->sys.root, root_relative(cmds[i].made), 0);
 			if (status == 0)
-				failed = cmds[i].argv[0];
+				failed = what;
 			status = r;
 			if (!s->undo)
 				break;

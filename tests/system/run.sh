@@ -31,6 +31,10 @@ test_stock() {
 	# /boot changes.
 	expect_out "$LOG" install '^Setting up vfiopt '
 	expect_no_out "$LOG" install "^Processing triggers for $GEN_TRIGGER"
+	# The same package again: its postinst finds nothing set up either.
+	expect_rc "$LOG" reinstall 0
+	expect_out "$LOG" reinstall '^Setting up vfiopt '
+	expect_no_out "$LOG" reinstall "^Processing triggers for $GEN_TRIGGER"
 	expect_same_files "apt-get install" "$LOG" preinstall "$LOG" before
 	expect_host_drivers "$LOG"
 	# bochs-drm did bind it, and said so, and snd_hda_intel made a sound
@@ -68,12 +72,13 @@ test_refusals() {
 #     by grub.cfg); and not a byte of an image or of grub.cfg changed:
 #     after setup --undo (no --apply), /etc and /boot are as before.
 test_faults() {
+	local free
 	reported stock || return
 	expect_rc "$LOG" hook-fails 1
 	expect_out "$LOG" hook-fails '^zz-someone-else: this hook fails$'
 	expect_out "$LOG" hook-fails '^E: /etc/initramfs-tools/hooks/zz-someone-else failed with return 1\.$'
-	expect_out "$LOG" hook-fails '^vfiopt setup: update-initramfs failed: non-zero exit$'
-	expect_out "$LOG" hook-fails '^vfiopt setup: not finished: update-initramfs failed, and nothing after it ran; /etc has the new configuration, but the next boot may not: "vfiopt check" tells what it has\.'
+	expect_out "$LOG" hook-fails '^vfiopt setup: /usr/sbin/update-initramfs failed: non-zero exit$'
+	expect_out "$LOG" hook-fails '^vfiopt setup: not finished: /usr/sbin/update-initramfs failed, and nothing after it ran; /etc has the new configuration, but the next boot may not: "vfiopt check" tells what it has\.'
 	expect_no_out "$LOG" hook-fails 'Generating grub configuration file|^Done'
 	expect_rc "$LOG" check-hook-fails 1
 	expect_out "$LOG" check-hook-fails '^fail  /boot/initrd.img-[^ ]+ has no vfiopt: no early claim at boot$'
@@ -81,11 +86,15 @@ test_faults() {
 	# Only setup's snippet (and the folder it went into) is new.
 	expect_same_files "a failed hook" "$LOG" refused "$LOG" hook-fails \
 		'^(SUM +[0-9a-f]{64} |DIR +)/etc/default/grub\.d(/vfiopt\.cfg)?$'
-	expect_report "$LOG" '^FILLED [0-9]+ blocks free$'
+	# Full: what is left is no more than ext4 keeps back (under 32 MiB).
+	free=$(tagged "$LOG" FILLED | sed -n 's/^\([0-9]*\) blocks free$/\1/p')
+	if [ -z "$free" ] || [ "$free" -ge 8192 ]; then
+		tap_fail "/boot was not full: $(tagged "$LOG" FILLED)"
+	fi
 	expect_rc "$LOG" boot-full 1
 	expect_out "$LOG" boot-full 'No space left on device'
-	expect_out "$LOG" boot-full '^vfiopt setup: update-initramfs failed: non-zero exit$'
-	expect_out "$LOG" boot-full '^vfiopt setup: not finished: update-initramfs failed, and nothing after it ran'
+	expect_out "$LOG" boot-full '^vfiopt setup: /usr/sbin/update-initramfs failed: non-zero exit$'
+	expect_out "$LOG" boot-full '^vfiopt setup: not finished: /usr/sbin/update-initramfs failed, and nothing after it ran'
 	expect_no_out "$LOG" boot-full 'Generating grub configuration file|^Done'
 	expect_same_files "a full /boot" "$LOG" hook-fails "$LOG" boot-full
 	expect_rc "$LOG" undo-faults 0
@@ -157,6 +166,11 @@ test_setup() {
 	expect_out "$LOG" setup-again '^unchanged /etc/default/grub.d/vfiopt.cfg$'
 	[ -z "$GEN_FILE" ] || expect_out "$LOG" setup-again "^unchanged $GEN_FILE\$"
 	expect_same_files "a second setup" "$LOG" setup "$LOG" again
+	# The package installed again with setup in place: its postinst (the
+	# hook's "wanted") has the generator rebuild the images, as an
+	# upgrade's must, since the helper in them is the package's.
+	expect_rc "$LOG" reinstall-setup 0
+	expect_out "$LOG" reinstall-setup "^Processing triggers for $GEN_TRIGGER"
 	point_at_logs_on_failure
 }
 
@@ -368,6 +382,9 @@ test_undone() {
 	# /boot differs from before the first setup.
 	expect_same_files "setup and its undo" "$logs/stock.log" before "$LOG" undone \
 		"^SUM +[0-9a-f]{64} /boot/initrd\\.img-$(upgraded_files)"
+	# The images the generator rebuilt are let through above, by name;
+	# what a cut or a failed run may leave beside them is not.
+	expect_no_report "$LOG" '^SUM undone [0-9a-f]+ +/boot/initrd\.img-.*\.(new|dpkg-bak|vfiopt-new)$'
 	point_at_logs_on_failure
 }
 
@@ -389,6 +406,7 @@ test_purge() {
 	# but for the initramfs that the generator rebuilt.
 	expect_same_files "the package and its purge" "$logs/stock.log" preinstall "$LOG" purged \
 		"^SUM +[0-9a-f]{64} /boot/initrd\\.img-$(upgraded_files)"
+	expect_no_report "$LOG" '^SUM purged [0-9a-f]+ +/boot/initrd\.img-.*\.(new|dpkg-bak|vfiopt-new)$'
 	point_at_logs_on_failure
 }
 

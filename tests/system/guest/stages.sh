@@ -181,6 +181,8 @@ deb() {
 stage_stock() {
 	sums preinstall
 	run install apt-get install -y "$(deb)"
+	# The package again, nothing set up: its postinst must not trigger.
+	run reinstall apt-get install --reinstall -y "$(deb)"
 	basics
 	run check vfiopt check
 	sums before
@@ -206,12 +208,16 @@ stage_stock() {
 	sums setup
 	run setup-again vfiopt setup --ids 1234:1111
 	sums again
+	# And with setup in place: now it must, as an upgrade's does.
+	run reinstall-setup apt-get install --reinstall -y "$(deb)"
 }
 
 # setup --apply where the generator fails (initramfs-tools), before the
 # setup that succeeds: someone else's hook that exits non-zero, then a
-# /boot with no room left (the filler takes even the blocks kept for
-# root, whose writes may use them).  Then setup --undo without --apply:
+# /boot with no room left: fallocate takes all but 32 MiB of its free
+# blocks (ext4 keeps some 16 MiB of them back from every writer, root
+# too: statfs's f_bfree counts them), then dd writes zeros until the file
+# system refuses.  Then setup --undo without --apply:
 # /etc and /boot as the refused setups left them, if the failures wrote
 # no image and no grub.cfg.
 faults() {
@@ -227,10 +233,11 @@ EOF
 	run check-hook-fails vfiopt check
 	sums hook-fails
 	_blocks=$(stat -f -c '%f %S' /boot)
-	fallocate -l $(((${_blocks% *} - 256) * ${_blocks#* })) /boot/testrig-filler &&
-		echo "FILLED $(stat -f -c '%f' /boot) blocks free"
+	fallocate -l $(((${_blocks% *} - 8192) * ${_blocks#* })) /boot/testrig-filler
+	dd if=/dev/zero of=/boot/testrig-filler-rest bs=64k 2>/dev/null
+	echo "FILLED $(stat -f -c '%f' /boot) blocks free"
 	run boot-full vfiopt setup --ids 1234:1111 --apply
-	rm -f /boot/testrig-filler
+	rm -f /boot/testrig-filler /boot/testrig-filler-rest
 	sums boot-full
 	run undo-faults vfiopt setup --undo
 	sums faults-undone

@@ -368,7 +368,7 @@ test_check_next_boot() {
 	printf '%s\n' 'GRUB_DEFAULT=0' '#GRUB_CMDLINE_LINUX="vfiopt.ids=10de:1b80"' \
 		'GRUB_CMDLINE_LINUX="quiet" # vfio-pci.ids=10de:1b80' >"$T/etc/default/grub"
 	verb check
-	expect_out '^warn  /boot/grub/grub.cfg still selects vfiopt.ids=10de:1b80, but /etc/default/grub and its grub.d no longer do: update-grub has not run since \(an interrupted "vfiopt setup --undo --apply"\?\), and the next boot claims them$'
+	expect_out '^warn  /boot/grub/grub.cfg still selects vfiopt.ids=10de:1b80, but /etc/default/grub and its grub.d no longer do: update-grub has not run since \(an interrupted "vfiopt setup --undo --apply"\?\), so the next boot.s command line still has them$'
 	expect_out '^      fix: /usr/sbin/update-grub$'
 	# Words that /etc/default/grub gives by hand are asked for.
 	echo 'GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:1b80"' >>"$T/etc/default/grub"
