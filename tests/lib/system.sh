@@ -382,8 +382,8 @@ _system_qemu() {
 		fi || echo "MENU-EDIT-FAILED" >>"$log.qemu"
 	fi
 	# The power cut a stage asks for (its "CUT-NOW" on the report's
-	# port): QEMU ends there, its guest given no time to write anything
-	# back.  timeout passes the signal on to QEMU.
+	# port): QEMU ends there (SIGTERM, which timeout passes on), and what
+	# the guest had not yet written to its disk, its page cache, is lost.
 	if [ -n "${SYSTEM_CUT:-}" ] && _system_wait_for "$log" "CUT-NOW" "$SYSTEM_TIMEOUT"; then
 		kill -TERM "$SYSTEM_QEMU" 2>/dev/null
 	fi
