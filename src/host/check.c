@@ -848,80 +848,109 @@ static bool check_next_uki(struct check *c, const struct setup_backend *loader)
 	return true;
 }
 
-/* Whether a line of @text that is not a comment carries a selection word. */
-static bool text_selects(const char *text)
+/*
+ * The selection words of the lines of @text, past any comment, appended
+ * to @out: what a shell-sourced file of GRUB's asks for.  Quotes split
+ * words here, as the shell takes them off ("$GRUB_CMDLINE_LINUX
+ * vfiopt.ids=..."); a word of a line too long for @line is not seen.
+ */
+static void etc_selection_words(const char *text, char *out, size_t size)
 {
-	static const char *const keys[] = { "vfiopt.ids=", "vfiopt.addrs=", "vfio-pci.ids=",
-					    "vfio_pci.ids=" };
-	const char *line;
-	size_t i;
+	static char line[4096], words[SELECTION_WORDS_MAX];
+	const char *start, *end;
 
-	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		const char *end = strchrnul(line, '\n'), *hash = memchr(line, '#', end - line);
+	for (start = text; *start; start = *end ? end + 1 : end) {
+		size_t len, i, have = strlen(out);
 
-		if (hash)
-			end = hash;
-		for (i = 0; i < ARRAY_SIZE(keys); i++)
-			if (memmem(line, end - line, keys[i], strlen(keys[i])))
-				return true;
+		end = strchrnul(start, '\n');
+		len = strcspn(start, "#\n");
+		if (len >= sizeof(line))
+			continue;
+		for (i = 0; i < len; i++)
+			line[i] = start[i] == '"' || start[i] == '\'' ? ' ' : start[i];
+		line[len] = '\0';
+		cmdline_selection_words(line, words, sizeof(words));
+		if (words[0] && path_join(out + have, size - have, "%s%s", have ? " " : "", words) < 0)
+			return;
 	}
-	return false;
 }
 
 /*
- * Whether GRUB's configuration in /etc still asks for a selection:
- * /etc/default/grub or a file of its grub.d, as update-grub reads them.
+ * The selection that GRUB's configuration in /etc asks for, into @out
+ * (empty for none): /etc/default/grub and the .cfg files of its grub.d,
+ * as update-grub sources them.
  */
-static bool etc_grub_selects(struct check *c)
+static void etc_grub_words(struct check *c, char *out, size_t size)
 {
 	static char text[1 << 16];
 	struct dirent *de;
 	DIR *d;
-	bool found = false;
 
-	if (read_prefix_at(c->sys.root, "etc/default/grub", text, sizeof(text)) > 0 &&
-	    text_selects(text))
-		return true;
+	out[0] = '\0';
+	if (read_prefix_at(c->sys.root, "etc/default/grub", text, sizeof(text)) > 0)
+		etc_selection_words(text, out, size);
 	d = opendir_at(c->sys.root, "etc/default/grub.d");
 	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
+		return;
+	while ((de = readdir(d))) {
 		char path[PATH_BUF_MAX];
 		size_t n = strlen(de->d_name);
 
-		found = n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0 &&
-			path_join(path, sizeof(path), "etc/default/grub.d/%s", de->d_name) == 0 &&
-			read_prefix_at(c->sys.root, path, text, sizeof(text)) > 0 &&
-			text_selects(text);
+		if (n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0 &&
+		    path_join(path, sizeof(path), "etc/default/grub.d/%s", de->d_name) == 0 &&
+		    read_prefix_at(c->sys.root, path, text, sizeof(text)) > 0)
+			etc_selection_words(text, out, size);
 	}
 	closedir(d);
-	return found;
+}
+
+/* Whether every word of @a is one of @b's (space-separated lists). */
+static bool words_within(const char *a, const char *b)
+{
+	size_t pos = 0, n;
+	const char *w;
+
+	while ((w = words_next(a, strlen(a), &pos, &n)))
+		if (!words_has(b, strlen(b), w, n))
+			return false;
+	return true;
 }
 
 /*
- * grub.cfg selects, and nothing in /etc asks for it any more: an undo
- * that was cut short before update-grub ran (or an edit by hand since).
- * The next boot's command line has the words all the same (whether it
- * claims depends on its image, which check_initramfs reports); say so,
- * and what finishes the job.  (Words in a custom entry of /etc/grub.d
- * are the user's own, which update-grub does not take out: that is what
- * the question mark is for.)
+ * grub.cfg's selection is not what /etc asks for: update-grub has not run
+ * since /etc changed.  Nothing in /etc asks any more: an undo cut short
+ * before update-grub ran (or an edit by hand since).  Something else: a
+ * setup cut short there, as by a power cut while update-grub wrote
+ * grub.cfg.new.  Either way the next boot's command line is grub.cfg's
+ * (whether it claims depends on its image, which check_initramfs
+ * reports); say so, and what finishes the job.  (Words in a custom entry
+ * of /etc/grub.d are the user's own, which update-grub does not take out:
+ * that is what the question marks are for.)
  */
 static void check_grub_cfg_stale(struct check *c, const struct setup_backend *loader,
 				 const char *name, const char *words)
 {
+	static char etc[SELECTION_WORDS_MAX];
 	char fix[256] = "";
 
 	if (loader != &setup_grub && loader != &setup_grub_default)
 		return;
-	if (etc_grub_selects(c))
+	etc_grub_words(c, etc, sizeof(etc));
+	if (etc[0] && words_within(etc, words) && words_within(words, etc))
 		return;
 	backend_command(loader, c->sys.root, fix, sizeof(fix));
-	finding(c, "warn", fix[0] ? fix : "update-grub",
-		"/%s still selects %s, but /etc/default/grub and its grub.d no longer do: "
-		"update-grub has not run since (an interrupted \"vfiopt setup --undo --apply\"?), "
-		"so the next boot's command line still has them",
-		name, words);
+	if (!etc[0])
+		finding(c, "warn", fix[0] ? fix : "update-grub",
+			"/%s still selects %s, but /etc/default/grub and its grub.d no longer do: "
+			"update-grub has not run since (an interrupted \"vfiopt setup --undo "
+			"--apply\"?), so the next boot's command line still has them",
+			name, words);
+	else
+		finding(c, "warn", fix[0] ? fix : "update-grub",
+			"/%s selects %s, but /etc/default/grub and its grub.d ask for %s: "
+			"update-grub has not run since (an interrupted \"vfiopt setup --apply\"?), "
+			"so the next boot's command line has grub.cfg's",
+			name, words, etc);
 }
 
 /*

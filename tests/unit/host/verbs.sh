@@ -370,10 +370,28 @@ test_check_next_boot() {
 	verb check
 	expect_out '^warn  /boot/grub/grub.cfg still selects vfiopt.ids=10de:1b80, but /etc/default/grub and its grub.d no longer do: update-grub has not run since \(an interrupted "vfiopt setup --undo --apply"\?\), so the next boot.s command line still has them$'
 	expect_out '^      fix: /usr/sbin/update-grub$'
-	# Words that /etc/default/grub gives by hand are asked for.
-	echo 'GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:1b80"' >>"$T/etc/default/grub"
+	# Words that /etc/default/grub gives by hand are asked for, quoted and
+	# after a variable as the shell takes them.
+	# shellcheck disable=SC2016 # the file's own line, not to expand
+	echo 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT vfiopt.ids=10de:1b80"' >>"$T/etc/default/grub"
 	verb check
-	expect_no_out 'still selects'
+	expect_no_out 'still selects|ask for'
+	# A setup that changed the selection, cut short before update-grub
+	# wrote grub.cfg: /etc asks for more than grub.cfg has.
+	printf '%s\n' '# Written by "vfiopt setup": run it again to change this file,' \
+		"GRUB_CMDLINE_LINUX='\${GRUB_CMDLINE_LINUX} iommu=pt vfiopt.addrs=0000:01:00.0'" \
+		>"$T/etc/default/grub.d/vfiopt.cfg"
+	verb check
+	expect_out '^warn  /boot/grub/grub.cfg selects vfiopt.ids=10de:1b80, but /etc/default/grub and its grub.d ask for vfiopt.ids=10de:1b80 vfiopt.addrs=0000:01:00.0: update-grub has not run since \(an interrupted "vfiopt setup --apply"\?\), so the next boot.s command line has grub.cfg.s$'
+	expect_out '^      fix: /usr/sbin/update-grub$'
+	# And less: the hand-given word gone from /etc, still in grub.cfg.
+	sed -i '/vfiopt.ids/d' "$T/etc/default/grub"
+	sed -i 's/vfiopt.ids=10de:1b80/& vfiopt.addrs=0000:01:00.0/' "$T/boot/grub/grub.cfg"
+	verb check
+	expect_out '^warn  /boot/grub/grub.cfg selects vfiopt.ids=10de:1b80 vfiopt.addrs=0000:01:00.0, but /etc/default/grub and its grub.d ask for vfiopt.addrs=0000:01:00.0: '
+	sed -i 's/ vfiopt.ids=10de:1b80//' "$T/boot/grub/grub.cfg"
+	verb check
+	expect_no_out 'still selects|ask for'
 }
 
 # systemd-boot: the next boot's selection from its entries on the ESP.
