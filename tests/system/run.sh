@@ -399,6 +399,7 @@ test_purge() {
 	expect_out "$LOG" purge "^Processing triggers for $GEN_TRIGGER"
 	expect_report "$LOG" '^DPKG dpkg-query: no packages found matching vfiopt$'
 	expect_no_report "$LOG" '^LEFT '
+	report "$LOG" | sed -n 's/^SCRATCH /# system: mkinitramfs left its scratch at the power cut: /p'
 	expect_rc "$LOG" list-initrd-purged 0
 	expect_no_report "$LOG" '^INITRD purged '
 	expect_eq "lines of grub.cfg that say vfiopt" "$(tagged "$LOG" GRUB-VFIOPT | tail -n 1)" 0

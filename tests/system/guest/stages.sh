@@ -341,7 +341,13 @@ stage_undone() {
 	echo "GRUB-VFIOPT-BEFORE-PURGE $(grep -c vfiopt /boot/grub/grub.cfg)"
 	run purge apt-get remove --purge -y vfiopt
 	echo "DPKG $(dpkg-query -W -f '${Status}' vfiopt 2>&1)"
-	find / -xdev -name '*vfiopt*' -print | sed 's/^/LEFT /'
+	# mkinitramfs works in a directory of its own under /var/tmp and
+	# removes it when it exits; the power cut during the undo ended one
+	# before it could (and systemd-tmpfiles ages /var/tmp out after 30
+	# days).  Its copy of vfiopt's hook is initramfs-tools' scratch, not
+	# a file of vfiopt's: said apart, as SCRATCH, from what would be.
+	find / -xdev -name '*vfiopt*' -print |
+		sed -e 's|^/var/tmp/mkinitramfs_[A-Za-z0-9]*/|SCRATCH &|' -e t -e 's/^/LEFT /'
 	grubcfg
 	initrd purged
 	sums purged
