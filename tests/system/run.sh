@@ -14,8 +14,9 @@
 # tests/system/run.sh [LAST]: the system of that release (Debian 12 unless
 # said) with that initramfs generator (dracut, host-only, unless said);
 # stop after the test named LAST (image, stock, refusals, faults
-# (initramfs-tools), setup, claimed, release, addrs, upgraded (Debian 13),
-# rescue, cut (initramfs-tools), undone, purge).
+# (initramfs-tools), setup, claimed, release, grubcut (initramfs-tools),
+# addrs, upgraded (Debian 13), rescue, cut (initramfs-tools), undone,
+# purge).
 set -u
 export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
 # shellcheck source=tests/lib/system-suite.sh
@@ -174,10 +175,15 @@ test_setup() {
 	point_at_logs_on_failure
 }
 
-# 3. Reboot through GRUB: the claim.
+# 3. Reboot through GRUB: the claim.  (With initramfs-tools, the power is
+#    cut at the end of this boot, in setup --addrs --apply: test_grubcut.)
 test_claimed() {
 	local json
-	boot claimed claimed || return
+	if [ "$SYSTEM_GENERATOR" = initramfs-tools ]; then
+		boot_cut claimed claimed || return
+	else
+		boot claimed claimed || return
+	fi
 	expect_report "$LOG" '^CMDLINE BOOT_IMAGE=.* iommu=pt vfiopt.ids=1234:1111( |$)'
 	expect_vga_claimed "$LOG"
 	# status: both claims, and what they held off.
@@ -214,6 +220,41 @@ test_release() {
 	expect_rc "$LOG" release-unclaimed 1
 	expect_out "$LOG" release-unclaimed "^vfiopt release: $NIC1 is not held by vfio-pci \\(driver: e1000\\): there is nothing to release\$"
 	expect_dev "$LOG" "$NIC1" e1000 '(null)' RELEASED
+	point_at_logs_on_failure
+}
+
+# 4b. The power cut while setup --addrs --apply's update-grub ran
+#     (initramfs-tools): setup had written its snippet for the new
+#     selection and update-initramfs had finished.  The boot after it,
+#     through GRUB's default entry, reaches multi-user with the old
+#     selection, as grub.cfg is still the old one: the VGA and its audio
+#     claimed, the NICs not.  status says so; check that grub.cfg selects
+#     the VGA while /etc asks for the NIC, with update-grub as the fix;
+#     the same setup, run again, finishes, and check then agrees.
+test_grubcut() {
+	reported claimed || return
+	expect_report "$LOG" '^CUT-NOW while update-grub writes grub\.cfg\.new$'
+	expect_out "$LOG" setup-addrs '^wrote /etc/default/grub.d/vfiopt.cfg$'
+	expect_out "$LOG" setup-addrs '^update-initramfs: Generating /boot/initrd\.img-'
+	expect_out "$LOG" setup-addrs '^Generating grub configuration file'
+	expect_no_report "$LOG" '^RC setup-addrs '
+	boot after_grub_cut after_grub_cut || return
+	expect_report "$LOG" '^CMDLINE .* vfiopt.ids=1234:1111( |$)'
+	expect_no_report "$LOG" '^CMDLINE .*vfiopt.addrs'
+	expect_vga_claimed "$LOG"
+	report "$LOG" | grep -q '^GRUB-NEW-LEFT' &&
+		echo "# system: update-grub's grub.cfg.new was left by the power cut"
+	expect_rc "$LOG" status 0
+	expect_out "$LOG" status "^  $GPU  1234:1111  id +- +claimed +vfio-pci +bochs-drm\$"
+	expect_out "$LOG" check '^ok    [0-9]+ of the [0-9]+ linux lines of /boot/grub/grub.cfg select: vfiopt.ids=1234:1111$'
+	expect_out "$LOG" check "^warn  /boot/grub/grub.cfg selects vfiopt.ids=1234:1111, but /etc/default/grub and its grub.d ask for vfiopt.addrs=$NIC2: update-grub has not run since"
+	expect_out "$LOG" check '^      fix: [^ ]*update-grub$'
+	expect_rc "$LOG" setup-addrs 0
+	expect_out "$LOG" setup-addrs '^unchanged /etc/default/grub.d/vfiopt.cfg$'
+	expect_out "$LOG" setup-addrs '^Done: reboot to claim the devices.$'
+	expect_no_report "$LOG" '^GRUB-NEW-AFTER'
+	expect_out "$LOG" check-after "^ok    [0-9]+ of the [0-9]+ linux lines of /boot/grub/grub.cfg select: vfiopt.addrs=$NIC2 \(not this boot.s: reboot to claim\)\$"
+	expect_no_out "$LOG" check-after '^warn  /boot/grub/grub.cfg'
 	point_at_logs_on_failure
 }
 
@@ -261,9 +302,10 @@ upgraded_files() {
 # 5. Identical cards: the second e1000 by address, its twin untouched.
 #    On Debian 13 the same boot installs a newer kernel.
 test_addrs() {
-	local stage=addrs
+	local stage=addrs setup_log=$logs/claimed.log
+	[ "$SYSTEM_GENERATOR" = initramfs-tools ] && setup_log=$logs/after_grub_cut.log
 	reported claimed || return
-	expect_rc "$logs/claimed.log" setup-addrs 0
+	expect_rc "$setup_log" setup-addrs 0
 	if [ "$SYSTEM_SUITE" = trixie ]; then
 		upgrade_debs || {
 			tap_fail "could not fetch trixie-backports' kernel"
@@ -419,6 +461,8 @@ system_step refusals "setup refuses no match and no initramfs generator, and wri
 system_step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
 system_step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
 system_step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"
+[ "$SYSTEM_GENERATOR" = initramfs-tools ] &&
+	system_step grubcut "the power cut while setup --addrs --apply's update-grub runs: the next boot has the old selection, check says why, setup run again finishes"
 system_step addrs "setup --addrs: exactly the second of two identical e1000"
 [ "$SYSTEM_SUITE" = trixie ] &&
 	system_step upgraded "a newer kernel (trixie-backports' 7.x) after setup: its initramfs has the claim, its boot claims, release works on it"

@@ -16,9 +16,10 @@
 #   UNAME RELEASE                                            the running kernel
 #
 # The user's path through GRUB: stock -> (setup --ids) claimed -> (release;
-# setup --addrs) addrs -> [on Debian 13: (a newer kernel installed)
-# upgraded ->] (vfiopt.disable=1 typed at GRUB's menu) rescue -> (setup
-# --undo) undone.  Through systemd-boot (the uefi_ stages):
+# setup --addrs) [with initramfs-tools: cut in its update-grub;
+# after_grub_cut -> (setup --addrs again)] addrs -> [on Debian 13: (a
+# newer kernel installed) upgraded ->] (vfiopt.disable=1 typed at GRUB's
+# menu) rescue -> (setup --undo) undone.  Through systemd-boot (the uefi_ stages):
 # stock -> (setup --ids) claimed -> (vfiopt.disable=1 typed at its menu)
 # rescue -> (setup --undo) undone -> (layout=uki, setup --ids) uki ->
 # (setup --undo) uki_undone.  Sourced by run.sh.
@@ -258,8 +259,44 @@ stage_claimed() {
 	done
 	run status-after vfiopt status
 	run release-unclaimed vfiopt release 0000:00:07.0
+	if command -v mkinitramfs >/dev/null; then
+		cut_in_update_grub
+		run_streamed setup-addrs vfiopt setup --addrs 0000:00:08.0 --apply
+	else
+		run setup-addrs vfiopt setup --addrs 0000:00:08.0 --apply
+	fi
+	grubcfg
+}
+
+# With initramfs-tools, the power is cut while that setup's update-grub
+# writes grub.cfg: a script of the rig's in /etc/grub.d, after 10_linux
+# (grub.cfg.new has the linux lines of the new selection by then), says
+# CUT-NOW on the report's port and waits for the host to end QEMU.
+# update-initramfs has finished before it.
+cut_in_update_grub() {
+	cat >/etc/grub.d/11_testrig_cut <<'EOF'
+#!/bin/sh
+echo "CUT-NOW while update-grub writes grub.cfg.new" >/dev/ttyS1
+sleep 600
+EOF
+	chmod 0755 /etc/grub.d/11_testrig_cut
+	sync
+}
+
+# The boot after that cut, through GRUB's default entry: the rig's script
+# goes first; then what status and check say of this boot and the next,
+# and the same setup again, which finishes the job.
+stage_after_grub_cut() {
+	rm -f /etc/grub.d/11_testrig_cut
+	basics
+	grubcfg
+	[ -e /boot/grub/grub.cfg.new ] && echo "GRUB-NEW-LEFT"
+	run status vfiopt status
+	run check vfiopt check
 	run setup-addrs vfiopt setup --addrs 0000:00:08.0 --apply
 	grubcfg
+	[ -e /boot/grub/grub.cfg.new ] && echo "GRUB-NEW-AFTER"
+	run check-after vfiopt check
 }
 
 # One of two identical NICs, by address.
