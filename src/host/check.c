@@ -870,7 +870,8 @@ static void etc_selection_words(const char *text, char *out, size_t size)
 			line[i] = start[i] == '"' || start[i] == '\'' ? ' ' : start[i];
 		line[len] = '\0';
 		cmdline_selection_words(line, words, sizeof(words));
-		if (words[0] && path_join(out + have, size - have, "%s%s", have ? " " : "", words) < 0)
+		if (words[0] &&
+		    path_join(out + have, size - have, "%s%s", have ? " " : "", words) < 0)
 			return;
 	}
 }
