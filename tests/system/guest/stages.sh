@@ -187,18 +187,34 @@ stage_stock() {
 	basics
 	run check vfiopt check
 	sums before
-	# Refused: a selection that matches nothing here, and a system without
+	# Refused: a selection that matches nothing here, a system without
 	# an initramfs generator (/usr/bin and /usr/sbin hidden under tmpfs in
 	# a mount namespace of its own, so that the system itself is not
-	# changed; vfiopt runs from a copy in /var/tmp, as /run is noexec).
-	# Neither may write a file.
+	# changed; vfiopt runs from a copy in /var/tmp, as /run is noexec),
+	# and a read-only /etc (bound read-only over itself in a namespace of
+	# its own, as an image-based system mounts it).  None may write a file.
 	run nomatch vfiopt setup --ids 10de:9999
 	cp /usr/sbin/vfiopt /var/tmp/refused-helper
 	run nogenerator unshare -m /bin/sh -c 'mount -t tmpfs none /usr/sbin &&
 		mount -t tmpfs none /usr/bin && exec /var/tmp/refused-helper setup --ids 1234:1111'
 	rm -f /var/tmp/refused-helper
+	run etc-readonly unshare -m /bin/sh -c 'mount --bind /etc /etc &&
+		mount -o remount,bind,ro /etc && exec vfiopt setup --ids 1234:1111 --apply'
 	sums refused
-	command -v mkinitramfs >/dev/null && faults
+	if command -v mkinitramfs >/dev/null; then
+		faults
+		# The power cut while the setup's update-initramfs runs; the
+		# boot after it (stage_after_setup_cut) runs the rest.
+		cut_in_mkinitramfs
+		run_streamed setup vfiopt setup --ids 1234:1111 --apply
+		return
+	fi
+	setup_ids
+}
+
+# setup --ids 1234:1111 --apply, and what it left; setup again, which
+# changes nothing; the package again, which now has the generator run.
+setup_ids() {
 	run setup vfiopt setup --ids 1234:1111 --apply
 	grubcfg
 	initrd setup
@@ -242,6 +258,34 @@ EOF
 	sums boot-full
 	run undo-faults vfiopt setup --undo
 	sums faults-undone
+}
+
+# initramfs-tools: the power is cut while mkinitramfs runs, by a hook of
+# the rig's, the last of its hooks (its image is half made), which says
+# CUT-NOW on the report's port and waits for the host to end QEMU.
+cut_in_mkinitramfs() {
+	cat >/etc/initramfs-tools/hooks/zz-testrig-cut <<'EOF'
+#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+echo "CUT-NOW while mkinitramfs builds for $version" >/dev/ttyS1
+sleep 600
+EOF
+	chmod 0755 /etc/initramfs-tools/hooks/zz-testrig-cut
+	sync
+}
+
+# The boot after the power cut in the first setup's update-initramfs,
+# through GRUB's default entry: the rig's hook goes first; then what
+# status and check say of this boot and the next, and the same setup
+# again, which finishes the job, with all that follows it.
+stage_after_setup_cut() {
+	rm -f /etc/initramfs-tools/hooks/zz-testrig-cut
+	basics
+	find /boot -maxdepth 1 -name 'initrd.img-*.new' | sed 's/^/INITRD-NEW-LEFT /'
+	run status-cut vfiopt status
+	run check-cut vfiopt check
+	setup_ids
+	find /boot -maxdepth 1 -name 'initrd.img-*.new' | sed 's/^/INITRD-NEW-AFTER /'
 }
 
 # The first boot through GRUB with the selection on its command line.
@@ -336,14 +380,7 @@ stage_upgraded() {
 stage_rescue() {
 	basics
 	if command -v mkinitramfs >/dev/null; then
-		cat >/etc/initramfs-tools/hooks/zz-testrig-cut <<'EOF'
-#!/bin/sh
-[ "$1" = prereqs ] && exit 0
-echo "CUT-NOW while mkinitramfs builds for $version" >/dev/ttyS1
-sleep 600
-EOF
-		chmod 0755 /etc/initramfs-tools/hooks/zz-testrig-cut
-		sync
+		cut_in_mkinitramfs
 		run_streamed undo vfiopt setup --undo --apply
 	else
 		run undo vfiopt setup --undo --apply
