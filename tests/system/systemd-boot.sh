@@ -11,8 +11,8 @@
 #
 # [SYSTEM_SUITE=trixie|bookworm] [SYSTEM_GENERATOR=dracut|initramfs-tools]
 # tests/system/systemd-boot.sh [LAST]: Debian 13 with dracut unless said;
-# stop after the test named LAST (image, stock, setup, claimed, rescue,
-# undone; on Debian 13 then to_uki, uki, uki_undone).
+# stop after the test named LAST (image, stock, setupcut (dracut), setup,
+# claimed, rescue, undone; on Debian 13 then to_uki, uki, uki_undone).
 #
 # With dracut, Debian 13's own chain makes two images for every kernel it
 # installs: /etc/kernel/postinst.d/dracut writes /boot/initrd.img-VERSION,
@@ -66,8 +66,14 @@ expect_systemd_boot() { # LOG
 # 1. A stock boot through systemd-boot: efifb drove the firmware
 #    framebuffer, and bochs-drm took the VGA from it (the aperture
 #    helpers' "deactivate vga console"); its framebuffer is the one left.
+#    (With dracut, the power is cut at the end of this boot, in setup
+#    --apply's dracut: test_setupcut.)
 test_stock() {
-	boot stock uefi_stock || return
+	if [ "$SYSTEM_GENERATOR" = dracut ]; then
+		boot_cut stock uefi_stock || return
+	else
+		boot stock uefi_stock || return
+	fi
 	expect_systemd_boot "$LOG"
 	expect_rc "$LOG" install 0
 	# No trigger: nothing is set up, no image changes, nor a file of /etc
@@ -84,14 +90,52 @@ test_stock() {
 	point_at_logs_on_failure
 }
 
-# 2. setup --apply: /etc/kernel/cmdline made from this boot's command line,
-#    every entry remade with the selection, the image with the claim.
-test_setup() {
+# 1b. The power cut while setup --apply's dracut ran (dracut): setup had
+#     made /etc/kernel/cmdline and written its record; kernel-install had
+#     not run.  The boot after it, through systemd-boot's default entry,
+#     reaches multi-user unclaimed, as the entries and their initrds are
+#     the stock ones; status says nothing was claimed, check that the
+#     entries select nothing although setup wrote its words, and that the
+#     image has no vfiopt.  The same setup, run again, finishes (test_setup
+#     asserts on what it made).
+test_setupcut() {
 	reported stock || return
+	expect_report "$LOG" '^CUT-NOW while dracut builds an image$'
+	expect_out "$LOG" setup '^/etc/kernel/cmdline is missing: made from /proc/cmdline, as kernel-install does$'
+	expect_out "$LOG" setup '^Running:$'
+	expect_no_out "$LOG" setup '^Done'
+	expect_no_report "$LOG" '^RC setup '
+	boot setup_cut uefi_after_cut || return
+	expect_systemd_boot "$LOG"
+	expect_no_report "$LOG" '^CMDLINE .*vfiopt'
+	expect_host_drivers "$LOG"
+	expect_no_report "$LOG" '^RECORD '
+	expect_no_report "$LOG" '^ENTRY cut .*vfiopt'
+	expect_report "$LOG" '^KCMDLINE cut .* iommu=pt vfiopt\.ids=1234:1111$'
+	report "$LOG" | sed -n 's/^VFIOPT-NEW-LEFT /# system: dracut left its half-made image at the power cut: /p'
+	expect_rc "$LOG" status-cut 0
+	expect_out "$LOG" status-cut '^No early claim on this boot: '
+	expect_rc "$LOG" check-cut 1
+	expect_out "$LOG" check-cut '^fail  /boot/initrd\.img-[^ ]+ has no vfiopt: no early claim at boot$'
+	expect_out "$LOG" check-cut '^fail  /boot/efi/loader/entries selects nothing: the parameters setup wrote have not reached it$'
+	point_at_logs_on_failure
+}
+
+# 2. setup --apply: /etc/kernel/cmdline made from this boot's command line,
+#    every entry remade with the selection, the image with the claim.  (With
+#    dracut, the setup that finished after the power cut: /etc/kernel/cmdline
+#    was made already.)
+test_setup() {
+	if [ "$SYSTEM_GENERATOR" = dracut ]; then
+		reported setup_cut || return
+		expect_out "$LOG" setup '^unchanged /etc/kernel/cmdline$'
+	else
+		reported stock || return
+		expect_out "$LOG" setup '^/etc/kernel/cmdline is missing: made from /proc/cmdline, as kernel-install does$'
+	fi
 	expect_rc "$LOG" setup 0
 	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
 	expect_out "$LOG" setup '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install'
-	expect_out "$LOG" setup '^/etc/kernel/cmdline is missing: made from /proc/cmdline, as kernel-install does$'
 	expect_out "$LOG" setup '^  0000:00:06.0 is the boot VGA: no switch needed, vfio-pci on Linux '"$SYSTEM_KERNEL"'[^ ]+ removes the firmware framebuffer itself$'
 	expect_out "$LOG" setup '^Done: reboot to claim the devices.$'
 	# With dracut, Debian's image is built aside and renamed into place
@@ -230,6 +274,8 @@ test_uki_undone() {
 
 system_step image "a $SYSTEM_RELEASE UEFI system from Debian's archive, systemd-boot installed by its first boot"
 system_step stock "stock boot through systemd-boot: efifb, then bochs-drm holds the VGA"
+[ "$SYSTEM_GENERATOR" = dracut ] &&
+	system_step setupcut "the power cut while setup --apply's dracut runs: the next boot comes up unclaimed, check says why"
 system_step setup "setup --apply: /etc/kernel/cmdline from this boot's, kernel-install remakes every entry"
 system_step claimed "reboot through systemd-boot: VGA and audio on vfio-pci, efifb taken down by vfio-pci"
 system_step rescue "vfiopt.disable=1 typed at systemd-boot's menu claims nothing"

@@ -15,14 +15,18 @@
 #   IOMEM LINE                                               firmware framebuffers
 #   UNAME RELEASE                                            the running kernel
 #
-# The user's path through GRUB: stock -> (setup --ids) claimed -> (release;
-# setup --addrs) [with initramfs-tools: cut in its update-grub;
-# after_grub_cut -> (setup --addrs again)] addrs -> [on Debian 13: (a
-# newer kernel installed) upgraded ->] (vfiopt.disable=1 typed at GRUB's
-# menu) rescue -> (setup --undo) undone.  Through systemd-boot (the uefi_ stages):
-# stock -> (setup --ids) claimed -> (vfiopt.disable=1 typed at its menu)
-# rescue -> (setup --undo) undone -> (layout=uki, setup --ids) uki ->
-# (setup --undo) uki_undone.  Sourced by run.sh.
+# The user's path through GRUB: stock -> (setup --ids) claimed ->
+# (release; setup --addrs) addrs -> [on Debian 13: (a newer kernel
+# installed) upgraded ->] (vfiopt.disable=1 typed at GRUB's menu) rescue
+# -> (setup --undo) undone.  With initramfs-tools the power is cut three
+# times: in the first setup's update-initramfs (then after_setup_cut runs
+# it again), in setup --addrs's update-grub (then after_grub_cut) and in
+# the undo's update-initramfs (then after_cut).  Through systemd-boot
+# (the uefi_ stages): stock -> (setup --ids) claimed -> (vfiopt.disable=1
+# typed at its menu) rescue -> (setup --undo) undone -> (layout=uki,
+# setup --ids) uki -> (setup --undo) uki_undone; with dracut the power is
+# cut in the first setup's dracut (then uefi_after_cut runs it again).
+# Sourced by run.sh.
 
 SRC=/run/testrig-src
 OUT=/run/testrig.out
@@ -457,6 +461,18 @@ stage_uefi_stock() {
 	entries stock
 	run check vfiopt check
 	sums before
+	if command -v dracut >/dev/null; then
+		# The power cut while setup's dracut runs; the boot after it
+		# (stage_uefi_after_cut) runs the rest.
+		cut_in_dracut
+		run_streamed setup vfiopt setup --ids 1234:1111 --apply
+		return
+	fi
+	uefi_setup_ids
+}
+
+# setup --ids 1234:1111 --apply through kernel-install, and what it left.
+uefi_setup_ids() {
 	run setup vfiopt setup --ids 1234:1111 --apply
 	entries setup
 	initrd setup
@@ -464,6 +480,40 @@ stage_uefi_stock() {
 	command -v mkinitramfs >/dev/null && init_top_order setup
 	run check-after vfiopt check
 	sums setup
+}
+
+# dracut: the power is cut while it builds an image, by a module of the
+# rig's that dracut is told to add (its install() runs among the
+# modules'), which says CUT-NOW on the report's port and waits for the
+# host to end QEMU.  setup has written /etc/kernel/cmdline and its record
+# by then; kernel-install has not run.
+cut_in_dracut() {
+	mkdir -p /usr/lib/dracut/modules.d/99testrigcut
+	cat >/usr/lib/dracut/modules.d/99testrigcut/module-setup.sh <<'EOF'
+#!/bin/bash
+check() { return 0; }
+depends() { return 0; }
+install() {
+	echo "CUT-NOW while dracut builds an image" >/dev/ttyS1
+	sleep 600
+}
+EOF
+	echo 'add_dracutmodules+=" testrigcut "' >/etc/dracut.conf.d/99-testrig-cut.conf
+	sync
+}
+
+# The boot after that cut, through systemd-boot's default entry: the
+# rig's module goes first; then what status and check say of this boot
+# and the next, and the same setup again, which finishes the job.
+stage_uefi_after_cut() {
+	rm -rf /usr/lib/dracut/modules.d/99testrigcut /etc/dracut.conf.d/99-testrig-cut.conf
+	basics
+	loader
+	entries cut
+	find /boot -xdev -name '*.vfiopt-new' | sed 's/^/VFIOPT-NEW-LEFT /'
+	run status-cut vfiopt status
+	run check-cut vfiopt check
+	uefi_setup_ids
 }
 
 # Claimed, through systemd-boot's entry.  Then the menu is given a
