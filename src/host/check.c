@@ -849,18 +849,46 @@ static bool check_next_uki(struct check *c, const struct setup_backend *loader)
 }
 
 /*
- * The selection words of the lines of @text, past any comment, appended
- * to @out: what a shell-sourced file of GRUB's asks for.  Quotes split
- * words here, as the shell takes them off ("$GRUB_CMDLINE_LINUX
- * vfiopt.ids=..."); a word of a line too long for @line is not seen.
+ * The words of @in that select devices (ids and addresses, vfiopt's and
+ * the kernel's own vfio-pci.ids=), into @out: a vfiopt.disable=1 that only
+ * GRUB_CMDLINE_LINUX_RECOVERY gives, or a companions= word, selects none.
+ */
+static void selecting_words(const char *in, char *out, size_t size)
+{
+	static const char *const keys[] = { "vfiopt.ids=",	"vfiopt.addrs=", "rd.vfiopt.ids=",
+					    "rd.vfiopt.addrs=", "vfio-pci.ids=", "vfio_pci.ids=" };
+	size_t pos = 0, n, have = 0, i;
+	const char *w;
+
+	out[0] = '\0';
+	while ((w = words_next(in, strlen(in), &pos, &n))) {
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (n > strlen(keys[i]) && strncmp(w, keys[i], strlen(keys[i])) == 0)
+				break;
+		if (i == ARRAY_SIZE(keys))
+			continue;
+		if (path_join(out + have, size - have, "%s%.*s", have ? " " : "", (int)n, w) < 0)
+			return;
+		have += strlen(out + have);
+	}
+}
+
+/*
+ * The selecting words of the lines of @text, past any comment, appended to
+ * @out: what a shell-sourced file of GRUB's asks for.  Quotes split words
+ * here, as the shell takes them off ("$GRUB_CMDLINE_LINUX vfiopt.ids=..."),
+ * and so does an assignment's '=' (GRUB_CMDLINE_LINUX=vfio-pci.ids=...,
+ * unquoted).  Every value a file gives counts, even one it sets again
+ * later: more than update-grub takes, which is why only words of grub.cfg
+ * missing here are taken as stale.  A line too long for @line is not seen.
  */
 static void etc_selection_words(const char *text, char *out, size_t size)
 {
-	static char line[4096], words[SELECTION_WORDS_MAX];
+	static char line[4096], words[SELECTION_WORDS_MAX], selecting[SELECTION_WORDS_MAX];
 	const char *start, *end;
 
 	for (start = text; *start; start = *end ? end + 1 : end) {
-		size_t len, i, have = strlen(out);
+		size_t len, i, have = strlen(out), name;
 
 		end = strchrnul(start, '\n');
 		len = strcspn(start, "#\n");
@@ -869,27 +897,40 @@ static void etc_selection_words(const char *text, char *out, size_t size)
 		for (i = 0; i < len; i++)
 			line[i] = start[i] == '"' || start[i] == '\'' ? ' ' : start[i];
 		line[len] = '\0';
+		name = strspn(line, " \t");
+		name += strspn(line + name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					    "0123456789_");
+		if (line[name] == '=')
+			line[name] = ' ';
 		cmdline_selection_words(line, words, sizeof(words));
-		if (words[0] &&
-		    path_join(out + have, size - have, "%s%s", have ? " " : "", words) < 0)
+		selecting_words(words, selecting, sizeof(selecting));
+		if (selecting[0] &&
+		    path_join(out + have, size - have, "%s%s", have ? " " : "", selecting) < 0)
 			return;
 	}
 }
 
 /*
- * The selection that GRUB's configuration in /etc asks for, into @out
+ * The selection that GRUB's configuration in /etc asks for, into @all
  * (empty for none): /etc/default/grub and the .cfg files of its grub.d,
- * as update-grub sources them.
+ * as update-grub sources them; and into @ours what setup put there, its
+ * own snippet's or the words its record says it added to
+ * /etc/default/grub.
  */
-static void etc_grub_words(struct check *c, char *out, size_t size)
+static void etc_grub_words(struct check *c, char *all, char *ours, size_t size)
 {
 	static char text[1 << 16];
+	static struct setup_state st;
 	struct dirent *de;
 	DIR *d;
 
-	out[0] = '\0';
+	all[0] = ours[0] = '\0';
 	if (read_prefix_at(c->sys.root, "etc/default/grub", text, sizeof(text)) > 0)
-		etc_selection_words(text, out, size);
+		etc_selection_words(text, all, size);
+	if (read_prefix_at(c->sys.root, "etc/default/grub.d/vfiopt.cfg", text, sizeof(text)) > 0)
+		etc_selection_words(text, ours, size);
+	else if (setup_state_read(c->sys.root, "etc/default/grub", &st) > 0)
+		selecting_words(st.words, ours, size);
 	d = opendir_at(c->sys.root, "etc/default/grub.d");
 	if (!d)
 		return;
@@ -900,7 +941,7 @@ static void etc_grub_words(struct check *c, char *out, size_t size)
 		if (n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0 &&
 		    path_join(path, sizeof(path), "etc/default/grub.d/%s", de->d_name) == 0 &&
 		    read_prefix_at(c->sys.root, path, text, sizeof(text)) > 0)
-			etc_selection_words(text, out, size);
+			etc_selection_words(text, all, size);
 	}
 	closedir(d);
 }
@@ -918,29 +959,31 @@ static bool words_within(const char *a, const char *b)
 }
 
 /*
- * grub.cfg's selection is not what /etc asks for: update-grub has not run
- * since /etc changed.  Nothing in /etc asks any more: an undo cut short
- * before update-grub ran (or an edit by hand since).  Something else: a
- * setup cut short there, as by a power cut while update-grub wrote
- * grub.cfg.new.  Either way the next boot's command line is grub.cfg's
- * (whether it claims depends on its image, which check_initramfs
- * reports); say so, and what finishes the job.  (Words in a custom entry
- * of /etc/grub.d are the user's own, which update-grub does not take out:
- * that is what the question marks are for.)
+ * grub.cfg's selection (@words, its first selecting line's) is not what
+ * /etc asks for: update-grub has not run since /etc changed.  A word of
+ * grub.cfg that nothing in /etc gives any more: an undo cut short before
+ * update-grub ran (or an edit by hand since).  A word of setup's that
+ * grub.cfg lacks: a setup cut short there, as by a power cut while
+ * update-grub wrote grub.cfg.new.  Either way the next boot's command line
+ * is grub.cfg's (whether it claims depends on its image, which
+ * check_initramfs reports); say so, and what finishes the job.  (Words in
+ * a custom entry of /etc/grub.d are the user's own, which update-grub
+ * does not take out: that is what the question marks are for.)
  */
 static void check_grub_cfg_stale(struct check *c, const struct setup_backend *loader,
 				 const char *name, const char *words)
 {
-	static char etc[SELECTION_WORDS_MAX];
+	static char all[SELECTION_WORDS_MAX], ours[SELECTION_WORDS_MAX], cfg[SELECTION_WORDS_MAX];
 	char fix[256] = "";
 
 	if (loader != &setup_grub && loader != &setup_grub_default)
 		return;
-	etc_grub_words(c, etc, sizeof(etc));
-	if (etc[0] && words_within(etc, words) && words_within(words, etc))
+	etc_grub_words(c, all, ours, sizeof(all));
+	selecting_words(words, cfg, sizeof(cfg));
+	if (words_within(cfg, all) && words_within(ours, cfg))
 		return;
 	backend_command(loader, c->sys.root, fix, sizeof(fix));
-	if (!etc[0])
+	if (!all[0])
 		finding(c, "warn", fix[0] ? fix : "update-grub",
 			"/%s still selects %s, but /etc/default/grub and its grub.d no longer do: "
 			"update-grub has not run since (an interrupted \"vfiopt setup --undo "
@@ -951,7 +994,7 @@ static void check_grub_cfg_stale(struct check *c, const struct setup_backend *lo
 			"/%s selects %s, but /etc/default/grub and its grub.d ask for %s: "
 			"update-grub has not run since (an interrupted \"vfiopt setup --apply\"?), "
 			"so the next boot's command line has grub.cfg's",
-			name, words, etc);
+			name, words, all);
 }
 
 /*

@@ -14,9 +14,9 @@
 # tests/system/run.sh [LAST]: the system of that release (Debian 12 unless
 # said) with that initramfs generator (dracut, host-only, unless said);
 # stop after the test named LAST (image, stock, refusals, faults
-# (initramfs-tools), setupcut (initramfs-tools), setup, claimed, release, grubcut (initramfs-tools),
-# addrs, upgraded (Debian 13), rescue, cut (initramfs-tools), undone,
-# purge).
+# (initramfs-tools), setupcut (initramfs-tools), setup, claimed, release,
+# grubcut (initramfs-tools), addrs, upgraded (Debian 13), rescue, cut
+# (initramfs-tools), undone, purge).
 set -u
 export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
 # shellcheck source=tests/lib/system-suite.sh
@@ -489,7 +489,7 @@ test_purge() {
 	expect_out "$LOG" purge "^Processing triggers for $GEN_TRIGGER"
 	expect_report "$LOG" '^DPKG dpkg-query: no packages found matching vfiopt$'
 	expect_no_report "$LOG" '^LEFT '
-	report "$LOG" | sed -n 's/^SCRATCH /# system: mkinitramfs left its scratch at the power cut: /p'
+	report "$LOG" | sed -n 's/^SCRATCH /# system: mkinitramfs left its scratch at a power cut: /p'
 	expect_rc "$LOG" list-initrd-purged 0
 	expect_no_report "$LOG" '^INITRD purged '
 	expect_eq "lines of grub.cfg that say vfiopt" "$(tagged "$LOG" GRUB-VFIOPT | tail -n 1)" 0
@@ -503,7 +503,7 @@ test_purge() {
 
 system_step image "a $SYSTEM_RELEASE system from Debian's archive, GRUB installed by its first boot"
 system_step stock "stock boot: bochs-drm holds the VGA, check names what is missing"
-system_step refusals "setup refuses no match and no initramfs generator, and writes nothing"
+system_step refusals "setup refuses no match, no initramfs generator and a read-only /etc, and writes nothing"
 [ "$SYSTEM_GENERATOR" = initramfs-tools ] &&
 	system_step faults "setup --apply with someone else's failing hook, then a full /boot: stopped before update-grub, said so, no image or grub.cfg changed"
 [ "$SYSTEM_GENERATOR" = initramfs-tools ] &&

@@ -420,8 +420,9 @@ stage_undone() {
 	run purge apt-get remove --purge -y vfiopt
 	echo "DPKG $(dpkg-query -W -f '${Status}' vfiopt 2>&1)"
 	# mkinitramfs works in a directory of its own under /var/tmp and
-	# removes it when it exits; the power cut during the undo ended one
-	# before it could (and systemd-tmpfiles ages /var/tmp out after 30
+	# removes it when it exits; the power cuts in mkinitramfs (with
+	# initramfs-tools, the first setup's and the undo's) ended two before
+	# it could (and systemd-tmpfiles ages /var/tmp out after 30
 	# days).  Its copy of vfiopt's hook is initramfs-tools' scratch, not
 	# a file of vfiopt's: said apart, as SCRATCH, from what would be.
 	find / -xdev -name '*vfiopt*' -print |
