@@ -104,10 +104,14 @@ FORCE:
 
 # Every test, the way CI runs them; ends with "N passed, N failed".  The
 # packages come first (as root they are installed), then the build: which
-# compiler the build uses depends on them.
+# compiler the build uses depends on them.  Built for the paths the
+# suites install to (make install PREFIX=/usr into their stages, side by
+# side): an install for other paths would rebuild ./vfiopt while another
+# suite runs it.
+CHECK_PATHS = PREFIX=/usr DRACUTMODULESDIR=/usr/lib/dracut/modules.d
 check:
 	tests/deps.sh
-	$(MAKE) vfiopt vfiopt-claim $(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
+	$(MAKE) $(CHECK_PATHS) vfiopt vfiopt-claim $(FUZZ_TARGETS:%=tests/fuzz/smoke-%)
 	tests/run-all.sh ./vfiopt ./vfiopt-claim
 
 # Boot the stand-in machine in QEMU without and with vfiopt, and show the GPU
