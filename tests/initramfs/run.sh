@@ -1,7 +1,7 @@
 #!/bin/bash
-# Real initramfs images: Debian's dracut builds them for Debian's 6.1 and
-# 6.12 kernels, hostonly and not, systemd-based and shell-based (and one
-# each for Debian 13's kernel and unstable's newest), with the
+# Real initramfs images: Debian 12's dracut builds them for its 6.1
+# kernel, hostonly and not, systemd-based and shell-based (and one each
+# for Debian 13's kernel and unstable's newest), with the
 # module that "make install" put in a private dracut base directory.  Each
 # image is inspected with lsinitrd: the static helper, the pre-udev hook,
 # the vfio modules and the modprobe.d snippet must be inside, and be ours.
@@ -326,12 +326,9 @@ if ! dracut_setup "$work" 2>"$work/setup.err"; then
 	sed 's/^/#   /' "$work/setup.err"
 	exit 1
 fi
-for series in 6.1 6.12; do
-	for mode in no-hostonly hostonly; do
-		for init in systemd shell; do
-			run_test "dracut image, kernel $series, $mode, $init-based" \
-				check_image "$series" "$mode" "$init"
-		done
+for mode in no-hostonly hostonly; do
+	for init in systemd shell; do
+		run_test "dracut image, kernel 6.1, $mode, $init-based" check_image 6.1 "$mode" "$init"
 	done
 done
 # Today's kernels, from Debian 13 and unstable (7.x), through this
