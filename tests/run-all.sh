@@ -76,27 +76,6 @@ early_stays_early() {
 	! grep -nE '#include "(host|setup)/' src/early/*.[ch] src/shared/*.[ch]
 }
 
-# The fast suites first, one after the other.
-count < <(
-	echo "# unit: the early claim on fake sysfs trees, as the helper and as vfiopt claim"
-	suite "the claim suite, vfiopt-claim" tests/unit/early/claim.sh "$HELPER"
-	suite "the claim suite, vfiopt claim" tests/unit/early/claim.sh "$VFIOPT" claim
-	echo "# unit: vfiopt setup on fake roots"
-	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
-	echo "# unit: list, check, status, release on fake trees"
-	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
-	echo "# unit: the QEMU command vfiopt boot builds"
-	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
-)
-
-echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
-count < <(
-	for target in cmdline config words format uevent uki regions qemuhelp; do
-		run_check "$target: survives its corpus and 200000 generated inputs" \
-			"tests/fuzz/smoke-$target" "tests/fuzz/corpus/$target" 200000
-	done
-)
-
 # While setup's file names the module, make uninstall refuses and removes
 # nothing: dracut would fail on every run without the module.
 uninstall_guarded() { # DEST
@@ -143,49 +122,47 @@ no_stale_advice() {
 	git rev-parse --git-dir >/dev/null
 }
 
-# The packages before the machines: the installed systems install the
-# .deb it leaves in build/deb.
-count < <(
-	echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
-	suite "the packages suite" tests/packages/run.sh
-)
-
-# Debian's kernels of the matrix (6.1 and 6.12 of Debian 12, 6.12 of
-# Debian 13, unstable's newest), fetched once before the lanes: the
-# initramfs suite and the boot suite use the same ones, and the private
-# apt lists behind them, and run in different lanes.
+# Debian's kernels of the matrix (6.1 of Debian 12, 6.12 of Debian 13,
+# unstable's newest) and the roots of Debian 13 and unstable
+# whose dracut and initramfs-tools build their images, made once before
+# the lanes: the initramfs suite and the boot suite use the same ones, and
+# the private apt lists behind them, and run in different lanes.  A root
+# built by both at once would be built twice, and one build would replace
+# the root the other is using.
 fetch_kernels() {
 	local series
 	# shellcheck source=tests/lib/kernels.sh
 	. tests/lib/kernels.sh
-	for series in 6.1 6.12 trixie sid; do
+	# shellcheck source=tests/lib/release-root.sh
+	. tests/lib/release-root.sh
+	for series in 6.1 trixie sid; do
 		kernel_fetch "$series" || return 1
 		echo "$series: $KERNEL_VERSION"
 	done
+	for series in trixie sid; do
+		release_root "$series" generators || return 1
+	done
 }
-count < <(
-	echo "# kernels: Debian's, for the initramfs and boot suites"
-	run_check "Debian's kernels of the matrix fetched (or cached)" fetch_kernels
-)
 
 # The suites that boot machines under emulation take nearly all of the
 # time, and each keeps about one core busy: two lanes of them run side by
 # side on CI's two cores.  Each lane's suites run in turn, and each suite
-# is a whole (its own cache entries, logs and disks).  The first lane
-# prints as it goes, the second when it has ended.
+# is a whole (its own cache entries, logs and disks).
 #
 # Debian 13 is stable: its default chain (BIOS, GRUB, initramfs-tools)
 # and its UEFI chain with dracut are the main line; Debian 12 keeps one
-# system, which vfiopt 0.2 and then Debian 13 are upgraded on.  The lanes
-# are balanced by the suites' times: Debian 13's UEFI system with dracut,
-# which goes on to UKIs, is the longest suite and shares its lane only
-# with the boot suite; the initramfs suite, Debian 13's GRUB system and
-# the upgrade suite fill the other.  The boot and initramfs suites share
-# only the kernels fetched above.  Debian 12's UEFI system stays runnable
-# alone (docs/testing.md).
+# system, which vfiopt 0.2 and then Debian 13 are upgraded on.  Debian
+# 12's UEFI system stays runnable alone (docs/testing.md).
+#
+# The second lane starts first, once the kernels and roots are there: the
+# fast suites, the packages and the lint run beside its boot suite, on
+# the core it leaves, and the first lane follows them.  The second lane
+# waits for the packages (its UEFI system installs the .deb) before that
+# system, and prints when it has ended.  The lanes are balanced by the
+# suites' times: the second has the boot suite, the initramfs suite and
+# Debian 13's UEFI system with dracut, which goes on to UKIs, the longest
+# suite; the first has Debian 13's GRUB system and the upgrade suite.
 lane_systems() {
-	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
-	suite "the initramfs suite" tests/initramfs/run.sh
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
@@ -193,19 +170,60 @@ lane_systems() {
 	suite "the upgrade suite, Debian 12 to 13, GRUB, initramfs-tools" tests/system/release-upgrade.sh
 }
 lane_uefi() {
+	local waited=0
 	echo "# boot: nested QEMU, Debian's kernels, each release's own dracut"
 	suite "the boot suite" tests/boot/run.sh
+	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
+	suite "the initramfs suite" tests/initramfs/run.sh
+	# The packages suite ends within minutes of the start; an hour
+	# without it is a failure, not a wait without end.
+	while [ ! -e "$flags/packages" ] && [ "$waited" -lt 3600 ]; do
+		sleep 5
+		waited=$((waited + 5))
+	done
 	echo "# system: a Debian 13 UEFI system (OVMF), booted through its systemd-boot, with dracut"
 	suite "the installed-system suite, Debian 13, UEFI, systemd-boot, dracut" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=dracut tests/system/systemd-boot.sh
 }
+
+count < <(
+	echo "# kernels and release roots: Debian's, for the initramfs and boot suites"
+	run_check "Debian's kernels and the release roots of the matrix fetched and built (or cached)" fetch_kernels
+)
+
+flags=$(mktemp -d)
 lane=$(mktemp)
 lane_uefi >"$lane" 2>&1 &
 lane_pid=$!
-count < <(lane_systems)
-wait "$lane_pid" || echo "not ok - the second lane exited with status $?" >>"$lane"
-count <"$lane"
-rm -f "$lane"
+
+# The fast suites, one after the other, beside the second lane.
+count < <(
+	echo "# unit: the early claim on fake sysfs trees, as the helper and as vfiopt claim"
+	suite "the claim suite, vfiopt-claim" tests/unit/early/claim.sh "$HELPER"
+	suite "the claim suite, vfiopt claim" tests/unit/early/claim.sh "$VFIOPT" claim
+	echo "# unit: vfiopt setup on fake roots"
+	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
+	echo "# unit: list, check, status, release on fake trees"
+	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
+	echo "# unit: the QEMU command vfiopt boot builds"
+	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
+)
+
+echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
+count < <(
+	for target in cmdline config words format uevent uki regions qemuhelp; do
+		run_check "$target: survives its corpus and 200000 generated inputs" \
+			"tests/fuzz/smoke-$target" "tests/fuzz/corpus/$target" 200000
+	done
+)
+
+# The packages before the installed systems, which install the .deb it
+# leaves in build/deb.
+count < <(
+	echo "# packages: make dist, make deb (lintian), make rpm (rpmlint)"
+	suite "the packages suite" tests/packages/run.sh
+)
+touch "$flags/packages"
 
 echo "# build and lint"
 count < <(
@@ -223,6 +241,11 @@ count < <(
 	# shellcheck disable=SC2046
 	run_check "shellcheck finds nothing" shellcheck -x $(shell_files)
 )
+
+count < <(lane_systems)
+wait "$lane_pid" || echo "not ok - the second lane exited with status $?" >>"$lane"
+count <"$lane"
+rm -rf "$lane" "$flags"
 
 echo "# time: make check, $SECONDS s"
 echo "$passed passed, $failed failed"
