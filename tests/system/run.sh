@@ -14,7 +14,7 @@
 # tests/system/run.sh [LAST]: the system of that release (Debian 12 unless
 # said) with that initramfs generator (dracut, host-only, unless said);
 # stop after the test named LAST (image, stock, refusals, faults
-# (initramfs-tools), setupcut (initramfs-tools), setup, claimed, release,
+# (initramfs-tools), setup, claimed, release,
 # grubcut (initramfs-tools), addrs, upgraded (Debian 13), rescue, cut
 # (initramfs-tools), undone, purge).
 set -u
@@ -23,15 +23,9 @@ export SYSTEM_GENERATOR=${SYSTEM_GENERATOR:-dracut} SYSTEM_LOADER=grub
 . "$(dirname "$0")/../lib/system-suite.sh"
 system_suite_open purge "$@"
 
-# 1. Stock: vfiopt installed from its .deb with apt, not set up yet.  (With
-#    initramfs-tools, the power is cut at the end of this boot, in the
-#    first setup --apply that would succeed: test_setupcut.)
+# 1. Stock: vfiopt installed from its .deb with apt, not set up yet.
 test_stock() {
-	if [ "$SYSTEM_GENERATOR" = initramfs-tools ]; then
-		boot_cut stock stock || return
-	else
-		boot stock stock || return
-	fi
+	boot stock stock || return
 	expect_rc "$LOG" install 0
 	# Nothing is set up yet: the images would not hold vfiopt, so the
 	# package has the generator rebuild none, and not a file of /etc or
@@ -114,38 +108,6 @@ test_faults() {
 	point_at_logs_on_failure
 }
 
-# 8c. The power cut while the first setup --apply's update-initramfs ran
-#     (initramfs-tools; the stock boot, after the faults): setup had
-#     written its snippet, and the rig's hook was the last of mkinitramfs's.
-#     The boot after it, through GRUB's default entry, reaches multi-user
-#     unclaimed, as grub.cfg and the image are the stock ones; status says
-#     nothing was claimed, check that the image has no vfiopt and grub.cfg
-#     selects nothing although setup wrote its snippet.  The same setup,
-#     run again, finishes (test_setup asserts on what it made), and no
-#     half-made image is left beside the real ones.
-test_setupcut() {
-	reported stock || return
-	expect_report "$LOG" 'CUT-NOW while mkinitramfs builds for [^ ]+'
-	expect_out "$LOG" setup '^wrote /etc/default/grub.d/vfiopt.cfg$'
-	expect_out "$LOG" setup '^Running:$'
-	expect_no_out "$LOG" setup 'Generating grub configuration file'
-	expect_no_report "$LOG" '^RC setup '
-	boot after_setup_cut after_setup_cut || return
-	expect_no_report "$LOG" '^CMDLINE .*vfiopt'
-	expect_host_drivers "$LOG"
-	expect_no_report "$LOG" '^RECORD '
-	report "$LOG" | sed -n 's/^INITRD-NEW-LEFT /# system: update-initramfs left its half-made image at the power cut: /p'
-	expect_rc "$LOG" status-cut 0
-	expect_out "$LOG" status-cut '^No early claim on this boot: '
-	expect_rc "$LOG" check-cut 1
-	expect_out "$LOG" check-cut '^fail  /boot/initrd.img-[^ ]+ has no vfiopt: no early claim at boot$'
-	expect_out "$LOG" check-cut '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
-	expect_rc "$LOG" setup 0
-	expect_out "$LOG" setup '^unchanged /etc/default/grub.d/vfiopt.cfg$'
-	expect_no_report "$LOG" '^INITRD-NEW-AFTER '
-	point_at_logs_on_failure
-}
-
 # The image setup had the system make is host-only (dracut's hostonly=yes,
 # initramfs-tools' MODULES=dep): far fewer modules than the generic one
 # the system was installed with, as the host lists it.  With
@@ -169,17 +131,13 @@ expect_host_only_image() { # LOG
 	esac
 }
 
-# 2. setup --apply on the system itself (with initramfs-tools, the one
-#    that finished after the power cut: the snippet was written already).
+# 2. setup --apply on the system itself (with initramfs-tools, after the
+#    faults, whose setup --undo took its snippet away again).
 test_setup() {
 	local lines selecting
-	if [ "$SYSTEM_GENERATOR" = initramfs-tools ]; then
-		reported after_setup_cut || return
-	else
-		reported stock || return
-		expect_out "$LOG" setup '^wrote /etc/default/grub.d/vfiopt.cfg$'
-	fi
+	reported stock || return
 	expect_rc "$LOG" setup 0
+	expect_out "$LOG" setup '^wrote /etc/default/grub.d/vfiopt.cfg$'
 	expect_out "$LOG" setup '^  0000:00:06.0 \[1234:1111\]$'
 	expect_out "$LOG" setup "^Kernel command line: GRUB, /etc/default/grub.d; initramfs: $SYSTEM_GENERATOR\$"
 	if [ -n "$GEN_FILE" ]; then
@@ -436,6 +394,7 @@ test_cut() {
 	expect_out "$LOG" undo '^Running:$'
 	expect_no_report "$LOG" '^RC undo '
 	boot after_cut after_cut || return
+	report "$LOG" | sed -n 's/^INITRD-NEW-LEFT /# system: update-initramfs left its half-made image at the power cut: /p'
 	expect_report "$LOG" "^CMDLINE .* vfiopt.addrs=$NIC2"
 	expect_no_report "$LOG" '^CMDLINE .*vfiopt.disable'
 	expect_dev "$LOG" "$NIC2" vfio-pci vfio-pci
@@ -506,8 +465,6 @@ system_step stock "stock boot: bochs-drm holds the VGA, check names what is miss
 system_step refusals "setup refuses no match, no initramfs generator and a read-only /etc, and writes nothing"
 [ "$SYSTEM_GENERATOR" = initramfs-tools ] &&
 	system_step faults "setup --apply with someone else's failing hook, then a full /boot: stopped before update-grub, said so, no image or grub.cfg changed"
-[ "$SYSTEM_GENERATOR" = initramfs-tools ] &&
-	system_step setupcut "the power cut while setup --apply's generator runs: the next boot comes up unclaimed, check says why, setup run again finishes"
 system_step setup "setup --apply: grub.cfg, the system's initramfs with vfiopt; a second run changes nothing"
 system_step claimed "reboot through GRUB: VGA and audio on vfio-pci, their drivers never bound; status, list, check"
 system_step release "release: bochs-drm takes the VGA back, /dev/dri appears; unclaimed is an error"

@@ -18,14 +18,13 @@
 # The user's path through GRUB: stock -> (setup --ids) claimed ->
 # (release; setup --addrs) addrs -> [on Debian 13: (a newer kernel
 # installed) upgraded ->] (vfiopt.disable=1 typed at GRUB's menu) rescue
-# -> (setup --undo) undone.  With initramfs-tools the power is cut three
-# times: in the first setup's update-initramfs (then after_setup_cut runs
-# it again), in setup --addrs's update-grub (then after_grub_cut) and in
-# the undo's update-initramfs (then after_cut).  Through systemd-boot
-# (the uefi_ stages): stock -> (setup --ids) claimed -> (vfiopt.disable=1
-# typed at its menu) rescue -> (setup --undo) undone -> (layout=uki,
-# setup --ids) uki -> (setup --undo) uki_undone; with dracut the power is
-# cut in the first setup's dracut (then uefi_after_cut runs it again).
+# -> (setup --undo) undone.  With initramfs-tools the power is cut twice:
+# in setup --addrs's update-grub (then after_grub_cut) and in the undo's
+# update-initramfs (then after_cut).  Through systemd-boot (the uefi_
+# stages): stock -> (setup --ids) claimed -> (vfiopt.disable=1 typed at
+# its menu) rescue -> (setup --undo) undone -> (layout=uki, setup --ids)
+# uki -> (setup --undo) uki_undone; with dracut the power is cut in the
+# first setup's dracut (then uefi_after_cut runs it again).
 # Sourced by run.sh.
 
 SRC=/run/testrig-src
@@ -205,14 +204,7 @@ stage_stock() {
 	run etc-readonly unshare -m /bin/sh -c 'mount --bind /etc /etc &&
 		mount -o remount,bind,ro /etc && exec vfiopt setup --ids 1234:1111 --apply'
 	sums refused
-	if command -v mkinitramfs >/dev/null; then
-		faults
-		# The power cut while the setup's update-initramfs runs; the
-		# boot after it (stage_after_setup_cut) runs the rest.
-		cut_in_mkinitramfs
-		run_streamed setup vfiopt setup --ids 1234:1111 --apply
-		return
-	fi
+	command -v mkinitramfs >/dev/null && faults
 	setup_ids
 }
 
@@ -276,20 +268,6 @@ sleep 600
 EOF
 	chmod 0755 /etc/initramfs-tools/hooks/zz-testrig-cut
 	sync
-}
-
-# The boot after the power cut in the first setup's update-initramfs,
-# through GRUB's default entry: the rig's hook goes first; then what
-# status and check say of this boot and the next, and the same setup
-# again, which finishes the job, with all that follows it.
-stage_after_setup_cut() {
-	rm -f /etc/initramfs-tools/hooks/zz-testrig-cut
-	basics
-	find /boot -maxdepth 1 -name 'initrd.img-*.new' | sed 's/^/INITRD-NEW-LEFT /'
-	run status-cut vfiopt status
-	run check-cut vfiopt check
-	setup_ids
-	find /boot -maxdepth 1 -name 'initrd.img-*.new' | sed 's/^/INITRD-NEW-AFTER /'
 }
 
 # The first boot through GRUB with the selection on its command line.
@@ -399,6 +377,7 @@ stage_after_cut() {
 	rm -f /etc/initramfs-tools/hooks/zz-testrig-cut
 	basics
 	grubcfg
+	find /boot -maxdepth 1 -name 'initrd.img-*.new' | sed 's/^/INITRD-NEW-LEFT /'
 	run status vfiopt status
 	run check vfiopt check
 	run undo-again vfiopt setup --undo --apply
