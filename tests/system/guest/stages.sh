@@ -463,13 +463,17 @@ uefi_setup_ids() {
 }
 
 # dracut: the power is cut while it builds an image, by a module of the
-# rig's that dracut is told to add (its install() runs among the
-# modules'), which says CUT-NOW on the report's port and waits for the
-# host to end QEMU.  setup has written /etc/kernel/cmdline and its record
-# by then; kernel-install has not run.
+# rig's that dracut is told to add, which says CUT-NOW on the report's
+# port and waits for the host to end QEMU.  Its install() runs first of
+# all (dracut installs its modules in the order of their folders' names),
+# as the image has been begun in dracut's temporary folder: what the cut
+# leaves on disk is the same at any point until dracut writes the image,
+# and the minutes the other modules would take under emulation are saved.
+# setup has written /etc/kernel/cmdline and its record by then;
+# kernel-install has not run.
 cut_in_dracut() {
-	mkdir -p /usr/lib/dracut/modules.d/99testrigcut
-	cat >/usr/lib/dracut/modules.d/99testrigcut/module-setup.sh <<'EOF'
+	mkdir -p /usr/lib/dracut/modules.d/00testrigcut
+	cat >/usr/lib/dracut/modules.d/00testrigcut/module-setup.sh <<'EOF'
 #!/bin/bash
 check() { return 0; }
 depends() { return 0; }
@@ -486,7 +490,7 @@ EOF
 # rig's module goes first; then what status and check say of this boot
 # and the next, and the same setup again, which finishes the job.
 stage_uefi_after_cut() {
-	rm -rf /usr/lib/dracut/modules.d/99testrigcut /etc/dracut.conf.d/99-testrig-cut.conf
+	rm -rf /usr/lib/dracut/modules.d/00testrigcut /etc/dracut.conf.d/99-testrig-cut.conf
 	basics
 	loader
 	entries cut
