@@ -57,13 +57,24 @@ _kernel_apt() {
 	echo "deb http://deb.debian.org/debian $1 main" >"$dir/sources.list" || return 1
 	_kernel_apt_opts=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
 		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir" -o APT::Architecture=amd64)
-	if [ -z "$(find "$dir/lists" -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null)" ]; then
-		apt-get "${_kernel_apt_opts[@]}" update -q >"$dir/update.log" 2>&1 || {
-			echo "kernel_fetch: apt-get update for $1 failed:" >&2
-			tail -n 5 "$dir/update.log" >&2
+	# Fresh: updated within a day, as a file of our own says (apt gives
+	# the lists the archive's dates, and keeps them compressed where
+	# Acquire::GzipIndexes is set).  Suites side by side share the lists:
+	# one updates them at a time, as apt refuses a second at once.
+	{
+		flock -w 900 9 || {
+			echo "kernel_fetch: the apt lists of $1 stayed locked for 15 minutes" >&2
 			return 1
 		}
-	fi
+		if [ -z "$(find "$dir/.updated" -mmin -1440 2>/dev/null)" ]; then
+			apt-get "${_kernel_apt_opts[@]}" update -q >"$dir/update.log" 2>&1 || {
+				echo "kernel_fetch: apt-get update for $1 failed:" >&2
+				tail -n 5 "$dir/update.log" >&2
+				return 1
+			}
+			touch "$dir/.updated"
+		fi
+	} 9>"$dir/.lock"
 }
 
 # The newest package of the series the archive has now, "" when apt knows
