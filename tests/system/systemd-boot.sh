@@ -244,6 +244,12 @@ test_to_uki() {
 #    which remakes the image without the words.
 test_uki() {
 	reported undone || return
+	# Without the setup that made it there is no UKI, and no entry
+	# either: the boot would only wait for its timeout.
+	[ "$(rc "$LOG" uki-setup)" = 0 ] || {
+		tap_fail "no UKI to boot: setup under layout=uki failed"
+		return
+	}
 	boot uki uefi_uki || return
 	expect_report "$LOG" '^LOADER systemd-boot [0-9]'
 	expect_report "$LOG" '^CMDLINE root=UUID=[^ ]+ ro console=ttyS0,115200 .*iommu=pt vfiopt\.ids=1234:1111( |$)'

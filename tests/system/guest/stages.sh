@@ -399,11 +399,11 @@ stage_undone() {
 	run purge apt-get remove --purge -y vfiopt
 	echo "DPKG $(dpkg-query -W -f '${Status}' vfiopt 2>&1)"
 	# mkinitramfs works in a directory of its own under /var/tmp and
-	# removes it when it exits; the power cuts in mkinitramfs (with
-	# initramfs-tools, the first setup's and the undo's) ended two before
-	# it could (and systemd-tmpfiles ages /var/tmp out after 30
-	# days).  Its copy of vfiopt's hook is initramfs-tools' scratch, not
-	# a file of vfiopt's: said apart, as SCRATCH, from what would be.
+	# removes it when it exits; the power cut in the undo's mkinitramfs
+	# (with initramfs-tools) ended one before it could (and
+	# systemd-tmpfiles ages /var/tmp out after 30 days).  Its copy of
+	# vfiopt's hook is initramfs-tools' scratch, not a file of vfiopt's:
+	# said apart, as SCRATCH, from what would be.
 	find / -xdev -name '*vfiopt*' -print |
 		sed -e 's|^/var/tmp/mkinitramfs_[A-Za-z0-9]*/|SCRATCH &|' -e t -e 's/^/LEFT /'
 	grubcfg
@@ -465,15 +465,16 @@ uefi_setup_ids() {
 # dracut: the power is cut while it builds an image, by a module of the
 # rig's that dracut is told to add, which says CUT-NOW on the report's
 # port and waits for the host to end QEMU.  Its install() runs first of
-# all (dracut installs its modules in the order of their folders' names),
-# as the image has been begun in dracut's temporary folder: what the cut
+# all (dracut installs its modules in the order of their folders' names,
+# with LC_ALL=C: 00aatestrigcut before 00bash), as the image has been
+# begun in dracut's temporary folder: what the cut
 # leaves on disk is the same at any point until dracut writes the image,
 # and the minutes the other modules would take under emulation are saved.
 # setup has written /etc/kernel/cmdline and its record by then;
 # kernel-install has not run.
 cut_in_dracut() {
-	mkdir -p /usr/lib/dracut/modules.d/00testrigcut
-	cat >/usr/lib/dracut/modules.d/00testrigcut/module-setup.sh <<'EOF'
+	mkdir -p /usr/lib/dracut/modules.d/00aatestrigcut
+	cat >/usr/lib/dracut/modules.d/00aatestrigcut/module-setup.sh <<'EOF'
 #!/bin/bash
 check() { return 0; }
 depends() { return 0; }
@@ -482,7 +483,7 @@ install() {
 	sleep 600
 }
 EOF
-	echo 'add_dracutmodules+=" testrigcut "' >/etc/dracut.conf.d/99-testrig-cut.conf
+	echo 'add_dracutmodules+=" aatestrigcut "' >/etc/dracut.conf.d/99-testrig-cut.conf
 	sync
 }
 
@@ -490,7 +491,7 @@ EOF
 # rig's module goes first; then what status and check say of this boot
 # and the next, and the same setup again, which finishes the job.
 stage_uefi_after_cut() {
-	rm -rf /usr/lib/dracut/modules.d/00testrigcut /etc/dracut.conf.d/99-testrig-cut.conf
+	rm -rf /usr/lib/dracut/modules.d/00aatestrigcut /etc/dracut.conf.d/99-testrig-cut.conf
 	basics
 	loader
 	entries cut
