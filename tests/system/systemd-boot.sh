@@ -217,22 +217,22 @@ test_undone() {
 }
 
 # 6. The same system turned to unified kernel images (Debian 13 only: its
-#    systemd-ukify), in the undone boot: layout=uki, the kernel's entry
-#    removed, setup --apply, whose kernel-install add makes the first UKI
-#    with the words in its .cmdline; check and status read them from it.
-#    (A UKI without them: test_uki and test_uki_undone, after the undo.)
+#    systemd-ukify), in the undone boot: layout=uki, the kernel added
+#    again, setup --apply.  The image's .cmdline carries the words, and
+#    check and status read them from it.
 test_to_uki() {
 	reported undone || return
 	expect_rc "$LOG" uki-remove 0
-	expect_eq "type #1 entries once removed" "$(tagged "$LOG" ENTRY before)" ""
-	expect_eq "unified kernel images before setup" "$(tagged "$LOG" UKI before)" ""
+	expect_rc "$LOG" uki-add 0
+	expect_eq "type #1 entries once layout=uki" "$(tagged "$LOG" ENTRY before)" ""
+	expect_eq "unified kernel images made by kernel-install" \
+		"$(tagged "$LOG" UKI before | grep -cE '^[0-9a-f]{32}-'"$SYSTEM_KERNEL"'[^ ]+\.efi$')" 1
+	expect_out "$LOG" check-before "^ok    the command line built into $UKI_RE, the unified kernel image that boots next, selects nothing\$"
 	expect_rc "$LOG" uki-setup 0
 	expect_out "$LOG" uki-setup '^Kernel command line: /etc/kernel/cmdline \(systemd-boot, kernel-install'
-	expect_out "$LOG" uki-setup '^kernel-install makes unified kernel images here \(layout=uki, ukify\)'
 	expect_out "$LOG" uki-setup '^Done: reboot to claim the devices.$'
-	expect_eq "unified kernel images setup had kernel-install make" \
-		"$(tagged "$LOG" UKI setup | grep -cE '^[0-9a-f]{32}-'"$SYSTEM_KERNEL"'[^ ]+\.efi$')" 1
-	expect_eq "type #1 entries under layout=uki" "$(tagged "$LOG" ENTRY setup)" ""
+	expect_eq "the image setup had kernel-install remake" "$(tagged "$LOG" UKI setup)" \
+		"$(tagged "$LOG" UKI before)"
 	expect_out "$LOG" check-after "^ok    the command line built into $UKI_RE, the unified kernel image that boots next, selects: vfiopt.ids=1234:1111 \\(not this boot.s: reboot to claim\\)\$"
 	expect_no_out "$LOG" check-after '^fail'
 	expect_out "$LOG" status-after "^Next boot: $UKI_RE, a unified kernel image, selects vfiopt.ids=1234:1111\\.\$"
@@ -287,7 +287,7 @@ system_step claimed "reboot through systemd-boot: VGA and audio on vfio-pci, efi
 system_step rescue "vfiopt.disable=1 typed at systemd-boot's menu claims nothing"
 system_step undone "setup --undo --apply, reboot: host drivers back, entries and /etc and /boot as before"
 if [ "$SYSTEM_SUITE" != bookworm ]; then
-	system_step to_uki "layout=uki, then setup --apply: kernel-install makes the UKI with ukify, its words built in"
+	system_step to_uki "layout=uki: kernel-install makes a UKI with ukify; setup builds its words into it"
 	system_step uki "reboot into the UKI: its own command line claims; status and check read its .cmdline"
 	system_step uki_undone "setup --undo --apply takes the words out of the UKI; reboot: host drivers back"
 fi

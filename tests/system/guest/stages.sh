@@ -545,21 +545,21 @@ ukis() { # TAG
 	done
 }
 
-# The same system, undone, then turned to unified kernel images: layout=uki
-# in /etc/kernel/install.conf and the kernel's type #1 entry removed, and
-# set up again in the same go, so that setup's kernel-install add (with
-# the initrd setup's dracut made, 60-ukify.install the image, with
-# /etc/kernel/cmdline built in) makes the first UKI.  A UKI without the
-# words is read in the uki_undone stage.
+# The same system, undone, then turned to unified kernel images as a user
+# does it: layout=uki in /etc/kernel/install.conf, the kernel's type #1
+# entry removed and the kernel added again, which has 50-dracut.install
+# build its initrd and 60-ukify.install the image, with the command line
+# of /etc/kernel/cmdline built in.  Then set up again.
 stage_uefi_to_uki() {
 	_kver=$(uname -r)
 	run uki-remove kernel-install remove "$_kver"
 	echo layout=uki >/etc/kernel/install.conf
+	run uki-add kernel-install add "$_kver" "/boot/vmlinuz-$_kver"
 	ukis before
 	entries before
+	run check-before vfiopt check
 	run uki-setup vfiopt setup --ids 1234:1111 --apply
 	ukis setup
-	entries setup
 	run check-after vfiopt check
 	run status-after vfiopt status
 }
