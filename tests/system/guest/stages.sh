@@ -666,14 +666,10 @@ stage_release_upgrade() {
 	run net net_up
 	sed -i 's/\bbookworm\b/trixie/g' /etc/apt/sources.list
 	run apt-update apt-get update
-	# dpkg's own fsyncs skipped (--force-unsafe-io, what eatmydata does
-	# for a whole program): under emulation they cost minutes, and no
-	# power is cut in this boot.  The rig's one departure from the notes.
 	run upgrade-minimal apt-get -y -o Dpkg::Options::=--force-confdef \
-		-o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-unsafe-io \
-		upgrade --without-new-pkgs
+		-o Dpkg::Options::=--force-confold upgrade --without-new-pkgs
 	run full-upgrade apt-get -y -o Dpkg::Options::=--force-confdef \
-		-o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-unsafe-io full-upgrade
+		-o Dpkg::Options::=--force-confold full-upgrade
 	net_down
 	echo "DEBIAN $(cat /etc/debian_version)"
 	grubcfg
