@@ -67,12 +67,16 @@ struct setup_backend {
 
 	/*
 	 * Initramfs generators only, for check: our part of it as installed,
-	 * the program that lists an image's files, and the file in that list
-	 * that runs the claim.
+	 * and the program that looks into an image.  Without claim_files it
+	 * lists the image's files, claim_entry among them when the image
+	 * runs the claim.  With claim_files, "lister IMAGE FILE" prints that
+	 * one file of the image (nothing when the image lacks it), and the
+	 * claim's script is at one of claim_files (NULL-terminated).
 	 */
 	const char *part;
 	const char *lister;
 	const char *claim_entry;
+	const char *const *claim_files;
 };
 
 extern const struct setup_backend setup_grub;

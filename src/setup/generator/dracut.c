@@ -150,6 +150,17 @@ static size_t dracut_commands(int rootfd, struct setup_command *cmds, size_t max
 	return i;
 }
 
+/*
+ * Where dracut puts the claim's script (module-setup.sh's inst_hook):
+ * /var/lib/dracut/hooks since dracut-ng 102 (commit a45048b8, as systemd
+ * mounts /usr read-only in the initramfs), /usr/lib/dracut/hooks before.
+ */
+static const char *const dracut_claim_files[] = {
+	"var/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh",
+	"usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh",
+	NULL,
+};
+
 const struct setup_backend setup_dracut = {
 	.name = "dracut",
 	.detect = dracut_detect,
@@ -159,5 +170,5 @@ const struct setup_backend setup_dracut = {
 	.commands = dracut_commands,
 	.part = DRACUT_MODULE_SETUP,
 	.lister = "lsinitrd",
-	.claim_entry = "pre-udev/05-vfiopt-claim.sh",
+	.claim_files = dracut_claim_files,
 };

@@ -303,14 +303,18 @@ generator() {
 }
 
 # initramfs IMAGE FILE...: an uncompressed cpio image holding FILEs, as
-# dracut's --no-compress writes one; lsinitrd reads it.
+# dracut's --no-compress writes one; lsinitrd reads it.  What is in
+# usr/sbin is an ELF program (the tool itself), the rest scripts.
 initramfs() {
 	local image=$1 dir
 	shift
 	dir=$(mktemp -d "$work/initramfs.XXXXXX")
 	for f in "$@"; do
 		mkdir -p "$dir/$(dirname "$f")"
-		: >"$dir/$f"
+		case $f in
+		usr/sbin/*) cp "$VFIOPT" "$dir/$f" ;;
+		*) printf '#!/bin/sh\n' >"$dir/$f" ;;
+		esac
 	done
 	mkdir -p "$(dirname "$image")"
 	(cd "$dir" && find . | cpio -o -H newc --quiet) >"$image"
@@ -346,7 +350,16 @@ test_check_next_boot() {
 	expect_out '^ok    the kernel command line is set through GRUB, /etc/default/grub.d$'
 	expect_out '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
 	expect_out '^      fix: /usr/sbin/update-grub$'
+	# The helper without its script, then with it where dracut before
+	# 102 put hooks, then where dracut-ng puts them; and 0.2's image, the
+	# whole tool as its helper.
+	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt-claim usr/lib/dracut/hooks/pre-udev/30-other.sh
+	verb check
+	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
 	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt-claim usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
+	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt var/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
 	verb check
 	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
 	# It has: for the next boot, not this one.
