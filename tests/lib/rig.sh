@@ -10,8 +10,9 @@
 # rig_logs DIR         $logs: DIR, emptied for this run's serial logs
 # rig_step NAME DESCRIPTION FUNCTION [ARGS...]
 #                      run FUNCTION as one TAP test, when NAME is wanted
-#                      (RIG_ONLY, a list of names, empty for all); exit
-#                      after it when NAME is RIG_LAST
+#                      (RIG_ONLY, a list of names, empty for all), and
+#                      print its seconds; exit after it when NAME is
+#                      RIG_LAST
 
 _rig_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/lib/tap.sh
@@ -44,9 +45,14 @@ _rig_wanted() {
 	return 1
 }
 
+# Each step's seconds follow its verdict, for whoever wonders where the
+# time went.
 rig_step() {
-	local name=$1 description=$2
+	local name=$1 description=$2 start=$SECONDS
 	shift 2
-	_rig_wanted "$name" && run_test "$description" "$@"
+	if _rig_wanted "$name"; then
+		run_test "$description" "$@"
+		echo "# time: $name, $((SECONDS - start)) s"
+	fi
 	[ "$name" != "$RIG_LAST" ] || exit 0
 }
