@@ -552,14 +552,17 @@ ukis() { # TAG
 
 # The same system, undone, then turned to unified kernel images as a user
 # does it: layout=uki in /etc/kernel/install.conf, the kernel's type #1
-# entry removed and the kernel added again, which has 50-dracut.install
-# build its initrd and 60-ukify.install the image, with the command line
-# of /etc/kernel/cmdline built in.  Then set up again.
+# entry removed and the kernel added again with its initrd, as Debian's
+# /etc/initramfs/post-update.d/systemd-boot adds it: 60-ukify.install
+# builds the image from /boot/initrd.img-VERSION (the undo's), with the
+# command line of /etc/kernel/cmdline built in.  (Without the initrd,
+# 50-dracut.install would build one more, minutes under emulation.)
+# Then set up again.
 stage_uefi_to_uki() {
 	_kver=$(uname -r)
 	run uki-remove kernel-install remove "$_kver"
 	echo layout=uki >/etc/kernel/install.conf
-	run uki-add kernel-install add "$_kver" "/boot/vmlinuz-$_kver"
+	run uki-add kernel-install add "$_kver" "/boot/vmlinuz-$_kver" "/boot/initrd.img-$_kver"
 	ukis before
 	entries before
 	run check-before vfiopt check
