@@ -670,18 +670,25 @@ static void backend_command(const struct setup_backend *b, int rootfd, char *buf
 
 /*
  * The helper, as the image has it: vfiopt-claim since 0.3, the whole tool
- * in 0.2's images (an image from before an upgrade claims all the same).
+ * in 0.2's images (an image from before an upgrade claims all the same);
+ * under usr/bin where the host's /usr/sbin links to bin (merged sbin, as
+ * on Fedora 42: dracut copies the host's links).
  */
-static const char *const helper_files[] = { "usr/sbin/vfiopt-claim", "usr/sbin/vfiopt", NULL };
+static const char *const helper_files[] = { "usr/sbin/vfiopt-claim", "usr/sbin/vfiopt",
+					    "usr/bin/vfiopt-claim", "usr/bin/vfiopt", NULL };
 
 /*
  * Whether @image holds one of @files, asked of @lister one file at a time
  * (dracut's "lsinitrd IMAGE FILE" prints it, and nothing when the image
- * lacks it): 1 or 0, -errno when the lister failed.  The file must start
- * with @magic, so that a complaint lsinitrd prints on stdout is not taken
- * for it.  One file costs lsinitrd one pass over the image; its whole
- * listing unpacks the image again for each part it shows (eleven times in
- * dracut 106's lsinitrd.sh), half a minute for a check under emulation.
+ * lacks it): 1 or 0, -errno when the lister could not be run or ran out
+ * of time.  Its exit status is not looked at: an image it cannot read is
+ * one without vfiopt.  The file must start with @magic, so that a
+ * complaint lsinitrd prints on stdout is not taken for it.  One file
+ * costs lsinitrd one pass over the image; its whole listing unpacks the
+ * image again for each part it shows (eleven times in dracut 106's
+ * lsinitrd.sh, eight in 109's, five in 059's), 13 to 41 s a check under
+ * emulation.  An image built with dracut's opt-in squash module keeps
+ * both files in its squashed root, which this does not look into.
  */
 static int image_holds(const char *lister, const char *image, const char *const *files,
 		       const char *magic)
@@ -702,7 +709,7 @@ static int image_holds(const char *lister, const char *image, const char *const 
 
 /*
  * Whether @image holds the helper and the script that runs it: 1 or 0,
- * -errno when the lister failed.
+ * -errno when the lister could not be run or ran out of time.
  */
 static int image_has_claim(const struct setup_backend *gen, const char *lister, const char *image)
 {

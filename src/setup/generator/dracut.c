@@ -153,11 +153,14 @@ static size_t dracut_commands(int rootfd, struct setup_command *cmds, size_t max
 /*
  * Where dracut puts the claim's script (module-setup.sh's inst_hook):
  * /var/lib/dracut/hooks since dracut-ng 102 (commit a45048b8, as systemd
- * mounts /usr read-only in the initramfs), /usr/lib/dracut/hooks before.
+ * mounts /usr read-only in the initramfs), /lib/dracut/hooks before, which
+ * the image keeps under usr/lib where the host's /lib links there (merged
+ * /usr: dracut copies the host's links).
  */
 static const char *const dracut_claim_files[] = {
 	"var/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh",
 	"usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh",
+	"lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh",
 	NULL,
 };
 

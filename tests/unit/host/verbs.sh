@@ -303,8 +303,8 @@ generator() {
 }
 
 # initramfs IMAGE FILE...: an uncompressed cpio image holding FILEs, as
-# dracut's --no-compress writes one; lsinitrd reads it.  What is in
-# usr/sbin is an ELF program (the tool itself), the rest scripts.
+# dracut's --no-compress writes one; lsinitrd reads it.  vfiopt's program
+# is an ELF file (the tool itself), the rest scripts.
 initramfs() {
 	local image=$1 dir
 	shift
@@ -312,7 +312,7 @@ initramfs() {
 	for f in "$@"; do
 		mkdir -p "$dir/$(dirname "$f")"
 		case $f in
-		usr/sbin/*) cp "$VFIOPT" "$dir/$f" ;;
+		usr/sbin/vfiopt* | usr/bin/vfiopt*) cp "$VFIOPT" "$dir/$f" ;;
 		*) printf '#!/bin/sh\n' >"$dir/$f" ;;
 		esac
 	done
@@ -351,15 +351,22 @@ test_check_next_boot() {
 	expect_out '^fail  /boot/grub/grub.cfg selects nothing: the parameters setup wrote have not reached it$'
 	expect_out '^      fix: /usr/sbin/update-grub$'
 	# The helper without its script, then with it where dracut before
-	# 102 put hooks, then where dracut-ng puts them; and 0.2's image, the
-	# whole tool as its helper.
+	# 102 put hooks (usr/lib on merged /usr, lib without), then where
+	# dracut-ng puts them; 0.2's image, the whole tool as its helper; and
+	# the helper under usr/bin where /usr/sbin links to bin.
 	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt-claim usr/lib/dracut/hooks/pre-udev/30-other.sh
 	verb check
 	expect_out '^fail  /boot/initrd.img-6.1.0-56-amd64 has no vfiopt: no early claim at boot$'
 	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt-claim usr/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
 	verb check
 	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
+	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt-claim lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
 	initramfs "$image" usr/bin/udevadm usr/sbin/vfiopt var/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
+	verb check
+	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
+	initramfs "$image" usr/bin/udevadm usr/bin/vfiopt-claim var/lib/dracut/hooks/pre-udev/05-vfiopt-claim.sh
 	verb check
 	expect_out '^ok    /boot/initrd.img-6.1.0-56-amd64 holds the vfiopt helper and its script: the claim runs before udev$'
 	# It has: for the next boot, not this one.
