@@ -146,7 +146,7 @@ entries() { # TAG
 # and Debian's own kernel-install run, the "initrd" 50-dracut.install
 # built and the initrd.img-VERSION 55-initrd.install added.  lsinitrd is
 # asked for the helper alone, the start of an ELF file when it is there:
-# its whole listing unpacks the image eleven times over, minutes under
+# its whole listing unpacks the image up to eleven times over, minutes under
 # emulation for the images of a boot.
 entry_initrds() { # TAG
 	sed -n 's/^initrd[[:space:]]\{1,\}//p' /boot/efi/loader/entries/*.conf 2>/dev/null |
