@@ -146,14 +146,16 @@ fetch_kernels() {
 # system, which vfiopt 0.2 and then Debian 13 are upgraded on.  Debian
 # 12's UEFI system stays runnable alone (docs/testing.md).
 #
-# The second lane starts first: the fast suites, the packages and the
-# lint run beside its boot suite, on the core it leaves, and the first
-# lane follows them.  The second lane waits for the packages (its UEFI
-# system installs the .deb) before that system, and prints when it has
-# ended.  The lanes are balanced by the suites' times: the second has the
-# boot suite, the initramfs suite and Debian 13's UEFI system with dracut,
-# which goes on to UKIs, the longest suite; the first has Debian 13's
-# GRUB system and the upgrade suite.
+# The second lane starts first: the claim suites, the fuzz smoke, the
+# packages and the lint run beside its boot suite, on the core it leaves,
+# and the first lane follows them.  The second lane waits for the packages
+# (its UEFI system installs the .deb) before that system, and prints when
+# it has ended.  The lanes are balanced by the suites' times (a cold run
+# of 2026-12-07: 73 and 69 minutes before the setup, verbs and boot
+# command suites, 3.3 minutes, moved to the second): the second has the
+# boot suite, the initramfs suite, those three and Debian 13's UEFI
+# system with dracut, which goes on to UKIs; the first has Debian 13's
+# GRUB system, the longest suite, and the upgrade suite.
 lane_systems() {
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
@@ -169,6 +171,12 @@ lane_uefi() {
 	suite "the boot suite" tests/boot/run.sh
 	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
 	suite "the initramfs suite" tests/initramfs/run.sh
+	echo "# unit: vfiopt setup on fake roots"
+	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
+	echo "# unit: list, check, status, release on fake trees"
+	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
+	echo "# unit: the QEMU command vfiopt boot builds"
+	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 	# The packages suite ends within minutes of the start; an hour
 	# without it is a failure, not a wait without end.
 	while [ ! -e "$flags/packages" ] && [ "$waited" -lt 3600 ]; do
@@ -189,17 +197,11 @@ lane=$(mktemp)
 lane_uefi >"$lane" 2>&1 &
 lane_pid=$!
 
-# The fast suites, one after the other, beside the second lane.
+# The claim suites, beside the second lane.
 count < <(
 	echo "# unit: the early claim on fake sysfs trees, as the helper and as vfiopt claim"
 	suite "the claim suite, vfiopt-claim" tests/unit/early/claim.sh "$HELPER"
 	suite "the claim suite, vfiopt claim" tests/unit/early/claim.sh "$VFIOPT" claim
-	echo "# unit: vfiopt setup on fake roots"
-	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
-	echo "# unit: list, check, status, release on fake trees"
-	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
-	echo "# unit: the QEMU command vfiopt boot builds"
-	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 )
 
 echo "# fuzz: the parsers of untrusted input, and the formatter, under ASan and UBSan"
