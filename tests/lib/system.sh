@@ -179,7 +179,7 @@ _system_configure() {
 		rm -f "$root/etc/dracut.conf.d/99-testrig-build.conf"
 		# zstd at its own default level: dracut's "zstd" means -15 -q -T0,
 		# which takes 22 s for a 34 MB host-only image under user-mode
-		# emulation (1.5 s at -3), and the guest builds a dozen images.
+		# emulation (1.5 s at -3), and the guest builds half a dozen.
 		printf '%s\n' '# This machine: initramfs images for this host only, compressed with zstd.' \
 			'hostonly="yes"' 'compress="zstd -q -3 -T0"' >"$root/etc/dracut.conf.d/10-local.conf"
 		;;
