@@ -136,6 +136,29 @@ fetch_kernels() {
 	done
 }
 
+# Debian 13's QEMU for the rigs (tests/lib/qemu.sh), its root built once
+# for both lanes.
+rig_emulator() {
+	# shellcheck source=tests/lib/kernels.sh
+	. tests/lib/kernels.sh
+	# shellcheck source=tests/lib/release-root.sh
+	. tests/lib/release-root.sh
+	# shellcheck source=tests/lib/qemu.sh
+	. tests/lib/qemu.sh
+	qemu_rig && "${QEMU_RIG[@]}" --version | head -n 1
+}
+
+# wait_for FLAG SECONDS: until the other side of the run has touched
+# $flags/FLAG, at most SECONDS.
+wait_for() {
+	local waited=0
+	while [ ! -e "$flags/$1" ] && [ "$waited" -lt "$2" ]; do
+		sleep 5
+		waited=$((waited + 5))
+	done
+	[ -e "$flags/$1" ]
+}
+
 # The suites that boot machines under emulation take nearly all of the
 # time, and each keeps about one core busy: two lanes of them run side by
 # side on CI's two cores.  Each lane's suites run in turn, and each suite
@@ -157,6 +180,12 @@ fetch_kernels() {
 # system with dracut, which goes on to UKIs; the first has Debian 13's
 # GRUB system, the longest suite, and the upgrade suite.
 lane_systems() {
+	# Debian 13's QEMU, which lane_uefi builds the root of first (the
+	# two lanes must not build it at once); minutes, not an hour.
+	wait_for qemu 3600 || {
+		echo "not ok - Debian 13's QEMU for the rigs was not ready within an hour: the systems not run"
+		return 0
+	}
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
@@ -164,9 +193,11 @@ lane_systems() {
 	suite "the upgrade suite, Debian 12 to 13, GRUB, initramfs-tools" tests/system/release-upgrade.sh
 }
 lane_uefi() {
-	local waited=0
 	echo "# kernels: Debian's, for the boot and initramfs suites"
 	run_check "Debian's kernels of the matrix fetched (or cached)" fetch_kernels
+	echo "# qemu: Debian 13's, which every rig boots its machines with"
+	run_check "Debian 13's QEMU in a root of its release (or cached)" rig_emulator
+	touch "$flags/qemu"
 	echo "# boot: nested QEMU, Debian's kernels, each release's own dracut"
 	suite "the boot suite" tests/boot/run.sh
 	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
@@ -179,11 +210,7 @@ lane_uefi() {
 	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 	# The packages suite ends within minutes of the start; an hour
 	# without it is a failure, not a wait without end.
-	while [ ! -e "$flags/packages" ] && [ "$waited" -lt 3600 ]; do
-		sleep 5
-		waited=$((waited + 5))
-	done
-	[ -e "$flags/packages" ] || {
+	wait_for packages 3600 || {
 		echo "not ok - the packages suite did not end within an hour: Debian 13's UEFI system not run"
 		return 0
 	}

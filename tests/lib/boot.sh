@@ -12,6 +12,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 # shellcheck source=tests/lib/accel.sh
 . "$(dirname "${BASH_SOURCE[0]}")/accel.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$(dirname "${BASH_SOURCE[0]}")/qemu.sh"
 
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 GPU=0000:00:03.0
@@ -22,13 +24,15 @@ NIC2=0000:00:05.0
 # The drivers that race for the stand-in devices, and what the root needs.
 BOOT_DRIVERS="virtio_blk virtio_pci ext4 e1000e snd_hda_intel bochs"
 
-# boot_setup WORK: the dracut base directory, the root image, the accelerator.
+# boot_setup WORK: the dracut base directory, the root image, the
+# accelerator, the emulator (Debian 13's QEMU, tests/lib/qemu.sh).
 boot_setup() {
 	BOOT_WORK=$1
 	command -v qemu-system-x86_64 >/dev/null || {
 		echo "boot_setup: qemu-system-x86_64 is missing (Debian: qemu-system-x86)" >&2
 		return 1
 	}
+	qemu_rig || return 1
 	file -L /bin/busybox 2>/dev/null | grep -qE 'statically linked|static-pie' || {
 		echo "boot_setup: no static /bin/busybox for the guest's root (Debian: busybox-static)" >&2
 		return 1
@@ -105,7 +109,7 @@ boot_run() {
 	kernel_fetch "$series" || return 1
 	[ "$accel" = kvm ] && cpu=host
 	rm -f "$log"
-	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 \
+	timeout "$BOOT_TIMEOUT" "${QEMU_RIG[@]}" \
 		-machine q35,kernel-irqchip=split -accel "$(accel_option "$accel")" -cpu "$cpu" -smp 2 -m "${BOOT_MEM:-1024}" \
 		"${iommu[@]}" -nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$KERNEL_ROOT/boot/vmlinuz-$KERNEL_VERSION" -initrd "$img" \

@@ -2,12 +2,16 @@
 # Each Debian release's own QEMU, to ask what it supports as vfiopt boot
 # does: Debian 12's is this machine's (7.2), Debian 13's (10.0) and
 # unstable's (11.x) run chrooted in a root of their release
-# (tests/lib/release-root.sh, kind qemu).  Sourced, never run; needs
-# kernels.sh and release-root.sh.
+# (tests/lib/release-root.sh, kind qemu).  And the QEMU that the rigs boot
+# their machines with: Debian 13's.  Sourced, never run; needs kernels.sh
+# and release-root.sh.
 #
 # qemu_of SUITE (bookworm, trixie, sid) sets QEMU_OF, a program that runs
 # that release's qemu-system-x86_64 with the arguments it is given, and
 # QEMU_VERSION, the first line of its --version.  Uses $work.
+#
+# qemu_rig sets QEMU_RIG, an array: the command that runs Debian 13's
+# qemu-system-x86_64, to which a rig adds its arguments.
 
 # shellcheck disable=SC2154 # $work is the suite's
 qemu_of() {
@@ -28,4 +32,26 @@ qemu_of() {
 	esac
 	# shellcheck disable=SC2034 # for the suites
 	QEMU_VERSION=$("$QEMU_OF" --version 2>&1 | head -n 1)
+}
+
+# The rigs' emulator is Debian 13's QEMU, the stable release's, not this
+# machine's 7.2: under TCG it runs the same guest work one and a half to
+# two times as fast (docs/testing.md has the figures), and the rigs' time
+# is nearly all emulation.  It runs from its root without a chroot, so
+# that the rig's disks, logs and FIFOs keep their paths: the root's own
+# dynamic loader with the root's libraries, its firmware and option ROMs
+# first on the data path (-L), and its modules (QEMU_MODULE_DIR) rather
+# than this machine's, which are built for 7.2.
+qemu_rig() {
+	local root lib=/usr/lib/x86_64-linux-gnu
+	release_root trixie qemu || return 1
+	root=$RELEASE_ROOT
+	if [ ! -x "$root/usr/bin/qemu-system-x86_64" ] || [ ! -x "$root$lib/ld-linux-x86-64.so.2" ]; then
+		echo "qemu_rig: no QEMU in Debian 13's root $root" >&2
+		return 1
+	fi
+	# shellcheck disable=SC2034 # for the rigs
+	QEMU_RIG=(env "QEMU_MODULE_DIR=$root$lib/qemu"
+		"$root$lib/ld-linux-x86-64.so.2" --library-path "$root$lib"
+		"$root/usr/bin/qemu-system-x86_64" -L "$root/usr/share/seabios" -L "$root/usr/share/qemu")
 }

@@ -109,6 +109,12 @@ VFIOPT_CACHE=${VFIOPT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/vfiopt}
 _system_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/lib/accel.sh
 . "$_system_top/tests/lib/accel.sh"
+# shellcheck source=tests/lib/kernels.sh
+. "$_system_top/tests/lib/kernels.sh"
+# shellcheck source=tests/lib/release-root.sh
+. "$_system_top/tests/lib/release-root.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$_system_top/tests/lib/qemu.sh"
 
 # The rig's agent, the one file the rig adds to the system.
 _system_agent_unit() {
@@ -273,12 +279,15 @@ system_image() {
 		echo "system: building the installed system needs root" >&2
 		return 1
 	fi
-	for tool in mmdebstrap sfdisk mke2fs mkfs.fat qemu-img qemu-system-x86_64; do
+	for tool in mmdebstrap sfdisk mke2fs mkfs.fat qemu-img; do
 		command -v "$tool" >/dev/null || {
 			echo "system: $tool is missing (tests/deps.sh installs it)" >&2
 			return 1
 		}
 	done
+	# Debian 13's QEMU (tests/lib/qemu.sh), in QEMU_RIG: the image's
+	# first boot runs in it already.
+	qemu_rig || return 1
 	key=$(_system_key)
 	cache=$VFIOPT_CACHE/system/$SYSTEM_GENERATOR
 	[ "$SYSTEM_SUITE" = bookworm ] || cache=$VFIOPT_CACHE/system/$SYSTEM_SUITE-$SYSTEM_GENERATOR
@@ -306,6 +315,7 @@ system_image() {
 	SYSTEM_IMAGE=$dir/disk.img
 	_system_accel
 }
+
 
 # KVM only when a quick boot shows it works (tests/lib/accel.sh).
 _system_accel() {
@@ -363,7 +373,7 @@ _system_qemu() {
 	# Neither child inherits them: the reader's EOF waits for every writer.
 	cat "$fifo.out" >"$log.console" {keep}>&- {SYSTEM_KEYS}>&- &
 	SYSTEM_READER=$!
-	timeout "$SYSTEM_TIMEOUT" qemu-system-x86_64 \
+	timeout "$SYSTEM_TIMEOUT" "${QEMU_RIG[@]}" \
 		-machine q35,kernel-irqchip=split -accel "$(accel_option "${SYSTEM_ACCEL:-tcg}")" -cpu "$cpu" -smp 2 \
 		-m "$SYSTEM_MEM" -device intel-iommu,intremap=on -nodefaults -display none -no-reboot \
 		-serial "pipe:$(_system_opt "$fifo")" -serial "file:$(_system_opt "$log")" \
