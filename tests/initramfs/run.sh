@@ -289,7 +289,15 @@ check_initramfs_tools() {
 		tap_fail "mkinitramfs failed:" "$(tail -n 20 "$img.log")"
 		return
 	}
-	lsinitramfs "$img" >"$work/itools.list"
+	# Unpacked once, and listed from the unpacked tree: Debian 12's
+	# lsinitramfs and unmkinitramfs each read the image's cpio headers a
+	# byte at a time with dd, a minute apiece for a generic image.
+	rm -rf "$work/itools.x"
+	unmkinitramfs "$img" "$work/itools.x" || {
+		tap_fail "unmkinitramfs could not unpack the image"
+		return
+	}
+	(cd "$work/itools.x" && find . -mindepth 1 | sed 's|^\./||') >"$work/itools.list"
 	expect_in "$work/itools.list" usr/sbin/vfiopt-claim
 	expect_not_in "$work/itools.list" usr/sbin/vfiopt
 	expect_in "$work/itools.list" scripts/init-top/claim_vfiopt
@@ -297,8 +305,6 @@ check_initramfs_tools() {
 	expect_in "$work/itools.list" etc/modprobe.d/vfiopt.conf
 	[ "$(grep -c '\.ko$' "$work/itools.list")" -gt 300 ] ||
 		tap_fail "not a generic image: $(grep -c '\.ko$' "$work/itools.list") modules"
-	rm -rf "$work/itools.x"
-	unmkinitramfs "$img" "$work/itools.x"
 	cmp -s "$work/itools.x/usr/sbin/vfiopt-claim" "$top/vfiopt-claim" ||
 		tap_fail "the helper in the image is not this one"
 	expect_softdeps "$work/itools.x/etc/modprobe.d/vfiopt.conf" \

@@ -189,6 +189,9 @@ deb() {
 # user installs it, then set up.
 stage_stock() {
 	sums preinstall
+	# The image the system was installed with, generic: setup's host-only
+	# one must hold far fewer modules.
+	initrd stock
 	run install apt-get install -y "$(deb)"
 	# The package again, nothing set up: its postinst must not trigger.
 	run reinstall apt-get install --reinstall -y "$(deb)"
