@@ -169,16 +169,16 @@ wait_for() {
 # system, which vfiopt 0.2 and then Debian 13 are upgraded on.  Debian
 # 12's UEFI system stays runnable alone (docs/testing.md).
 #
-# The second lane starts first: the claim suites, the fuzz smoke, the
-# packages and the lint run beside its boot suite, on the core it leaves,
-# and the first lane follows them.  The second lane waits for the packages
-# (its UEFI system installs the .deb) before that system, and prints when
-# it has ended.  The lanes are balanced by the suites' times (a cold run
-# of 2026-12-07: 73 and 69 minutes before the setup, verbs and boot
-# command suites, 3.3 minutes, moved to the second): the second has the
-# boot suite, the initramfs suite, those three and Debian 13's UEFI
-# system with dracut, which goes on to UKIs; the first has Debian 13's
-# GRUB system, the longest suite, and the upgrade suite.
+# The second lane starts first: Debian's kernels and Debian 13's QEMU,
+# which every rig boots its machines with, then the boot suite, the
+# initramfs suite and Debian 13's UEFI system with dracut, which goes on
+# to UKIs.  The claim suites, the fuzz smoke, the packages and the lint
+# run beside it, on the core it leaves, and the first lane follows them:
+# once that QEMU is there, the setup, verbs and boot command suites (the
+# last asks Debian 13's QEMU too), Debian 13's GRUB system and the upgrade
+# suite.  The second lane waits for the packages (its UEFI system installs
+# the .deb) before that system, and prints when it has ended.  The lanes
+# are balanced by the suites' times in a cold run (docs/testing.md).
 lane_systems() {
 	# Debian 13's QEMU, which lane_uefi builds the root of first (the
 	# two lanes must not build it at once); minutes, not an hour.
@@ -186,6 +186,12 @@ lane_systems() {
 		echo "not ok - Debian 13's QEMU for the rigs was not ready within an hour: the systems not run"
 		return 0
 	}
+	echo "# unit: vfiopt setup on fake roots"
+	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
+	echo "# unit: list, check, status, release on fake trees"
+	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
+	echo "# unit: the QEMU command vfiopt boot builds"
+	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
 	suite "the installed-system suite, Debian 13, GRUB, initramfs-tools" \
 		env SYSTEM_SUITE=trixie SYSTEM_GENERATOR=initramfs-tools tests/system/run.sh
@@ -202,12 +208,6 @@ lane_uefi() {
 	suite "the boot suite" tests/boot/run.sh
 	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
 	suite "the initramfs suite" tests/initramfs/run.sh
-	echo "# unit: vfiopt setup on fake roots"
-	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
-	echo "# unit: list, check, status, release on fake trees"
-	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
-	echo "# unit: the QEMU command vfiopt boot builds"
-	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 	# The packages suite ends within minutes of the start; an hour
 	# without it is a failure, not a wait without end.
 	wait_for packages 3600 || {
