@@ -316,7 +316,6 @@ system_image() {
 	_system_accel
 }
 
-
 # KVM only when a quick boot shows it works (tests/lib/accel.sh).
 _system_accel() {
 	[ -n "${SYSTEM_ACCEL:-}" ] && return
