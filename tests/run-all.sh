@@ -169,27 +169,27 @@ wait_for() {
 # system, which vfiopt 0.2 and then Debian 13 are upgraded on.  Debian
 # 12's UEFI system stays runnable alone (docs/testing.md).
 #
-# The second lane starts first: Debian's kernels and Debian 13's QEMU,
-# which every rig boots its machines with, then the boot suite, the
+# The second lane starts first: Debian 13's QEMU, which every rig boots
+# its machines with, and Debian's kernels, then the boot suite, the
 # initramfs suite and Debian 13's UEFI system with dracut, which goes on
 # to UKIs.  The claim suites, the fuzz smoke, the packages and the lint
 # run beside it, on the core it leaves, and the first lane follows them:
-# once that QEMU is there, the setup, verbs and boot command suites (the
-# last asks Debian 13's QEMU too), Debian 13's GRUB system and the upgrade
-# suite.  The second lane waits for the packages (its UEFI system installs
+# the setup and verbs suites, then, once that QEMU is there (a lock keeps
+# two builds of its root apart in any case), the boot command suite,
+# which asks it too, Debian 13's GRUB system and the upgrade suite.  The second lane waits for the packages (its UEFI system installs
 # the .deb) before that system, and prints when it has ended.  The lanes
 # are balanced by the suites' times in a cold run (docs/testing.md).
 lane_systems() {
 	# Debian 13's QEMU, which lane_uefi builds the root of first (the
 	# two lanes must not build it at once); minutes, not an hour.
-	wait_for qemu 3600 || {
-		echo "not ok - Debian 13's QEMU for the rigs was not ready within an hour: the systems not run"
-		return 0
-	}
 	echo "# unit: vfiopt setup on fake roots"
 	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
 	echo "# unit: list, check, status, release on fake trees"
 	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
+	wait_for qemu 3600 || {
+		echo "not ok - Debian 13's QEMU for the rigs was not ready within an hour: the systems not run"
+		return 0
+	}
 	echo "# unit: the QEMU command vfiopt boot builds"
 	suite "the boot command suite" tests/unit/host/boot.sh "$VFIOPT"
 	echo "# system: a Debian 13 system installed from Debian's archive, booted through its GRUB"
@@ -199,11 +199,11 @@ lane_systems() {
 	suite "the upgrade suite, Debian 12 to 13, GRUB, initramfs-tools" tests/system/release-upgrade.sh
 }
 lane_uefi() {
-	echo "# kernels: Debian's, for the boot and initramfs suites"
-	run_check "Debian's kernels of the matrix fetched (or cached)" fetch_kernels
 	echo "# qemu: Debian 13's, which every rig boots its machines with"
 	run_check "Debian 13's QEMU in a root of its release (or cached)" rig_emulator
 	touch "$flags/qemu"
+	echo "# kernels: Debian's, for the boot and initramfs suites"
+	run_check "Debian's kernels of the matrix fetched (or cached)" fetch_kernels
 	echo "# boot: nested QEMU, Debian's kernels, each release's own dracut"
 	suite "the boot suite" tests/boot/run.sh
 	echo "# initramfs: Debian's dracut and initramfs-tools, Debian's kernels"
