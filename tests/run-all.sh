@@ -176,16 +176,17 @@ wait_for() {
 # run beside it, on the core it leaves, and the first lane follows them:
 # the setup and verbs suites, then, once that QEMU is there (a lock keeps
 # two builds of its root apart in any case), the boot command suite,
-# which asks it too, Debian 13's GRUB system and the upgrade suite.  The second lane waits for the packages (its UEFI system installs
-# the .deb) before that system, and prints when it has ended.  The lanes
-# are balanced by the suites' times in a cold run (docs/testing.md).
+# which asks it too, Debian 13's GRUB system and the upgrade suite.  The
+# second lane waits for the packages (its UEFI system installs the .deb)
+# before that system, and prints when it has ended.  The lanes are
+# balanced by the suites' times in a cold run (docs/testing.md).
 lane_systems() {
-	# Debian 13's QEMU, which lane_uefi builds the root of first (the
-	# two lanes must not build it at once); minutes, not an hour.
 	echo "# unit: vfiopt setup on fake roots"
 	suite "the setup suite" tests/unit/setup/setup.sh "$VFIOPT"
 	echo "# unit: list, check, status, release on fake trees"
 	suite "the verbs suite" tests/unit/host/verbs.sh "$VFIOPT"
+	# Debian 13's QEMU, whose root lane_uefi builds first: minutes, not
+	# an hour.
 	wait_for qemu 3600 || {
 		echo "not ok - Debian 13's QEMU for the rigs was not ready within an hour: the systems not run"
 		return 0

@@ -11,9 +11,10 @@
 # release_root SUITE [KIND] sets RELEASE_ROOT (KIND: generators unless
 # given).  Built by mmdebstrap from Debian's archive, cached under
 # $VFIOPT_CACHE/release-root/SUITE-KIND, keyed by the packages' versions,
-# built by one caller at a time (a lock beside it), and never written after: each use runs in a mount namespace with a
-# tmpfs over the root's /tmp (tests/lib/dracut.sh,
-# tests/lib/initramfs-tools.sh), or only reads it (tests/lib/qemu.sh).
+# built by one caller at a time (a lock beside it), and never written
+# after: each use runs in a mount namespace with a tmpfs over the root's
+# /tmp (tests/lib/dracut.sh, tests/lib/initramfs-tools.sh), or only reads
+# it (tests/lib/qemu.sh).
 
 # _release_root_build SUITE PACKAGES CACHE KEY: the root, made by
 # mmdebstrap in a directory of its own and moved to CACHE/KEY when whole;
